@@ -1,0 +1,92 @@
+package dev.corekit.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corekit.config.Config;
+import dev.corekit.config.InvalidSettingException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LoggingSettingsTest {
+    @Test
+    void defaultsNeedNoConfiguration() {
+        LoggingSettings settings = LoggingSettings.load(Config.defaultsOnly());
+
+        assertThat(settings.retention()).isEqualTo(LoggingSettings.DEFAULT_RETENTION);
+        assertThat(settings.mongodbUri()).isEmpty();
+        assertThat(settings.queueCapacity()).isEqualTo(LoggingSettings.DEFAULT_QUEUE_CAPACITY);
+        assertThat(settings.redactKeys()).contains("authorization", "password", "token", "cookie");
+    }
+
+    @Test
+    void platformEnvironmentConfiguresTheMongoSink() {
+        Config config = Config.of(
+                Map.of(),
+                Map.of(
+                        "COREKIT_LOGGING_MONGODB_URI",
+                        "mongodb://svc:pw@mongo:27017",
+                        "COREKIT_LOGGING_RETENTION",
+                        "7d"),
+                Map.of());
+
+        LoggingSettings settings = LoggingSettings.load(config);
+
+        assertThat(settings.mongodbUri())
+                .hasValueSatisfying(uri -> assertThat(uri.reveal()).isEqualTo("mongodb://svc:pw@mongo:27017"));
+        assertThat(settings.retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(settings.toString())
+                .contains("mongodb://svc:****@mongo:27017")
+                .doesNotContain(":pw@");
+    }
+
+    @Test
+    void builderOverridesTheEnvironment() {
+        Config config = Config.of(Map.of(), Map.of("COREKIT_LOGGING_BATCH_SIZE", "100"), Map.of());
+
+        assertThat(LoggingSettings.custom(config).batchSize(7).build().batchSize())
+                .isEqualTo(7);
+    }
+
+    @Test
+    void nonMongoUriIsRejectedWithoutShowingItsPassword() {
+        assertThatThrownBy(() -> LoggingSettings.custom(Config.defaultsOnly())
+                        .mongodbUri("postgres://u:topsecret@db/x")
+                        .build())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("corekit.logging.mongodb-uri = \"postgres://u:****@db/x\" (from builder)")
+                .hasMessageContaining("mongodb://")
+                .hasMessageNotContaining("topsecret");
+    }
+
+    @Test
+    void batchLargerThanQueueIsRejectedNamingBothSettings() {
+        Config config = Config.of(
+                Map.of(),
+                Map.of("COREKIT_LOGGING_QUEUE_CAPACITY", "100", "COREKIT_LOGGING_BATCH_SIZE", "500"),
+                Map.of());
+
+        assertThatThrownBy(() -> LoggingSettings.load(config))
+                .hasMessage("invalid corekit setting: corekit.logging.batch-size = \"500\" (from environment variable"
+                        + " COREKIT_LOGGING_BATCH_SIZE): allowed: at most corekit.logging.queue-capacity (100)");
+    }
+
+    @Test
+    void everyBadValueIsReportedTogether() {
+        Config config = Config.of(
+                Map.of("corekit.logging.retention", "10m"),
+                Map.of("COREKIT_LOGGING_MONGODB_COLLECTION", "ops.log", "COREKIT_LOGGING_SHUTDOWN_DRAIN_TIMEOUT", "1h"),
+                Map.of());
+
+        assertThatThrownBy(() -> LoggingSettings.load(config))
+                .isInstanceOfSatisfying(
+                        InvalidSettingException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(InvalidSettingException.Problem::propertyName)
+                                .containsExactly(
+                                        "corekit.logging.retention",
+                                        "corekit.logging.mongodb-collection",
+                                        "corekit.logging.shutdown-drain-timeout"));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.corekit.samples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.corekit.config.Config;
+import dev.corekit.config.Setting;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A runnable service on the JDK HTTP server, built the way a team would build one on corekit: settings from the
+ * environment, JSON in and out, nothing configured per service. Run it with {@code ./mvnw -Prun-sample package}.
+ *
+ * <p>Routes: {@code GET /health}, {@code GET /greetings?name=Ada}.
+ */
+public final class SampleService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SampleService.class);
+
+    /** The HTTP port; 0 picks a free one. */
+    public static final Setting<Integer> PORT = Setting.integer("sample", "port", 8080, 0, 65_535);
+
+    private final HttpServer server;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private SampleService(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts the service on the port {@code config} gives. */
+    public static SampleService start(Config config) throws IOException {
+        int port = config.get(PORT);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        SampleService service = new SampleService(server);
+        server.createContext("/health", exchange -> service.respond(exchange, 200, Map.of("status", "UP")));
+        server.createContext("/greetings", service::greet);
+        server.start();
+        LOG.info("sample service listening on http://127.0.0.1:{}", service.port());
+        return service;
+    }
+
+    /** The port the service listens on. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void greet(HttpExchange exchange) throws IOException {
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            respond(exchange, 405, Map.of("error", "only GET is allowed on /greetings"));
+            return;
+        }
+        String name = queryParameter(exchange, "name");
+        if (name == null || name.isBlank()) {
+            respond(exchange, 400, Map.of("error", "query parameter 'name' is required"));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("greeting", "Hello, " + name.strip());
+        respond(exchange, 200, body);
+    }
+
+    private static String queryParameter(HttpExchange exchange, String name) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private void respond(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** Runs the service until the JVM is stopped (Ctrl+C). */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        SampleService service = start(Config.fromEnvironment());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            service.close();
+                            stopped.countDown();
+                        },
+                        "sample-shutdown"));
+        stopped.await();
+    }
+}
