@@ -1,0 +1,16 @@
+package dev.corekit.logging.logback;
+
+import dev.corekit.logging.Sink;
+
+/** Where persisted events go: the process-wide MongoDB sink, when one is configured. */
+final class PersistentSink {
+    private PersistentSink() {}
+
+    static Sink get() {
+        return null;
+    }
+
+    static boolean isWriterThread() {
+        return false;
+    }
+}
