@@ -393,8 +393,9 @@ public final class CallContext {
         final ScopeImpl previous;
         final Thread owner;
         final Throwable openedAt;
-        private final String[] savedMdc = new String[KEYS.length];
-        private final boolean[] touched = new boolean[KEYS.length];
+        // Allocated only when this scope changes an MDC key: re-activating the same request changes none.
+        private String[] savedMdc;
+        private boolean[] touched;
         private boolean closed;
 
         ScopeImpl(CallContext context, ScopeImpl previous, Thread owner, Throwable openedAt) {
@@ -405,26 +406,37 @@ public final class CallContext {
         }
 
         void saveAndWriteMdc(CallContext before) {
-            String[] values = {
-                context.requestId, context.caller, context.tenant, context.operationId, context.traceId, context.spanId
-            };
-            String[] previousValues = {
-                before.requestId, before.caller, before.tenant, before.operationId, before.traceId, before.spanId
-            };
             for (int i = 0; i < KEYS.length; i++) {
-                // Fast path: a field that neither this context nor the one before sets is left alone, and so is
-                // its MDC key (corekit owns these keys; a key it never touches needs no restoring).
-                if (values[i] == null && previousValues[i] == null) {
+                String value = field(context, i);
+                // Fast path: a field whose value is the one the enclosing context already put in MDC (null included)
+                // is left alone, and so is its MDC key; corekit owns these keys, so a key it never touches needs no
+                // restoring. Nested operations change one field, and re-activating the same request changes none.
+                if (Objects.equals(value, field(before, i))) {
                     continue;
+                }
+                if (touched == null) {
+                    touched = new boolean[KEYS.length];
+                    savedMdc = new String[KEYS.length];
                 }
                 touched[i] = true;
                 savedMdc[i] = MDC.get(KEYS[i]);
-                if (values[i] == null) {
+                if (value == null) {
                     MDC.remove(KEYS[i]);
                 } else {
-                    MDC.put(KEYS[i], values[i]);
+                    MDC.put(KEYS[i], value);
                 }
             }
+        }
+
+        private static String field(CallContext context, int index) {
+            return switch (index) {
+                case 0 -> context.requestId;
+                case 1 -> context.caller;
+                case 2 -> context.tenant;
+                case 3 -> context.operationId;
+                case 4 -> context.traceId;
+                default -> context.spanId;
+            };
         }
 
         @Override
@@ -472,7 +484,7 @@ public final class CallContext {
 
         private void restore() {
             closed = true;
-            for (int i = 0; i < KEYS.length; i++) {
+            for (int i = 0; touched != null && i < KEYS.length; i++) {
                 if (!touched[i]) {
                     continue;
                 }

@@ -5,12 +5,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.corekit.config.Config;
 import dev.corekit.config.Setting;
+import dev.corekit.context.CallContext;
+import dev.corekit.context.Scope;
+import dev.corekit.logging.Operations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -19,6 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A runnable service on the JDK HTTP server, built the way a team would build one on corekit: settings from the
  * environment, JSON in and out, nothing configured per service. Run it with {@code ./mvnw -Prun-sample package}.
+ *
+ * <p>Every request opens its {@link CallContext} from the incoming headers ({@code traceparent}, {@code x-request-id})
+ * once, in the adapter; handlers run as {@link Operations} and never thread context by hand. The response echoes the
+ * request id so a client can find its records.
  *
  * <p>Routes: {@code GET /health}, {@code GET /greetings?name=Ada}.
  */
@@ -41,7 +49,7 @@ public final class SampleService implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         SampleService service = new SampleService(server);
         server.createContext("/health", exchange -> service.respond(exchange, 200, Map.of("status", "UP")));
-        server.createContext("/greetings", service::greet);
+        server.createContext("/greetings", exchange -> service.inContext(exchange, () -> service.greet(exchange)));
         server.start();
         LOG.info("sample service listening on http://127.0.0.1:{}", service.port());
         return service;
@@ -52,7 +60,29 @@ public final class SampleService implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The adapter: one context per request, from its headers, active while the handler runs. */
+    private void inContext(HttpExchange exchange, Handler handler) throws IOException {
+        CallContext context =
+                CallContext.fromHeaders(name -> exchange.getRequestHeaders().getFirst(name.toLowerCase(Locale.ROOT)));
+        exchange.getResponseHeaders().set(CallContext.REQUEST_ID_HEADER, context.requestId());
+        try (Scope scope = context.activate()) {
+            handler.handle();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        void handle() throws IOException;
+    }
+
     private void greet(HttpExchange exchange) throws IOException {
+        Operations.run("greetings.get", op -> {
+            op.attr("method", exchange.getRequestMethod());
+            greetInOperation(exchange, op);
+        });
+    }
+
+    private void greetInOperation(HttpExchange exchange, dev.corekit.logging.Operation op) throws IOException {
         if (!"GET".equals(exchange.getRequestMethod())) {
             respond(exchange, 405, Map.of("error", "only GET is allowed on /greetings"));
             return;
@@ -62,6 +92,7 @@ public final class SampleService implements AutoCloseable {
             respond(exchange, 400, Map.of("error", "query parameter 'name' is required"));
             return;
         }
+        op.attr("nameLength", name.strip().length());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("greeting", "Hello, " + name.strip());
         respond(exchange, 200, body);

@@ -3,11 +3,16 @@ package dev.corekit.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corekit.config.Config;
+import dev.corekit.logging.InMemorySink;
+import dev.corekit.logging.LogRecord;
+import dev.corekit.logging.Operations;
+import dev.corekit.logging.Recorder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,15 +20,19 @@ import org.junit.jupiter.api.Test;
 class SampleServiceTest {
     static SampleService service;
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final InMemorySink RECORDS = new InMemorySink();
+    static Operations.Installed recorder;
 
     @BeforeAll
     static void start() throws IOException {
+        recorder = Operations.install(Recorder.of(RECORDS));
         service = SampleService.start(Config.defaultsOnly().with(SampleService.PORT, 0));
     }
 
     @AfterAll
     static void stop() {
         service.close();
+        recorder.close();
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -48,6 +57,27 @@ class SampleServiceTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"greeting\":\"Hello, Ada L\"}");
+    }
+
+    @Test
+    void eachRequestIsOneOperationInTheCallersTrace() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/greetings?name=Grace"))
+                        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                        .header("x-request-id", "req-sample-1")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.headers().firstValue("x-request-id")).contains("req-sample-1");
+        List<LogRecord> records =
+                RECORDS.records(r -> "req-sample-1".equals(r.context().requestId()));
+        assertThat(records)
+                .extracting(LogRecord::status)
+                .containsExactly(LogRecord.Status.STARTED, LogRecord.Status.SUCCEEDED);
+        assertThat(records.get(1).name()).isEqualTo("greetings.get");
+        assertThat(records.get(1).context().traceId()).isEqualTo(traceId);
+        assertThat(records.get(1).attributes()).containsEntry("nameLength", 5);
     }
 
     @Test
