@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,17 +126,8 @@ public final class SampleService implements AutoCloseable {
         server.stop(0);
     }
 
-    /** Runs the service until the JVM is stopped (Ctrl+C). */
-    public static void main(String[] args) throws IOException, InterruptedException {
-        SampleService service = start(Config.fromEnvironment());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            service.close();
-                            stopped.countDown();
-                        },
-                        "sample-shutdown"));
-        stopped.await();
+    /** Starts the service; its HTTP threads keep the JVM running until it is stopped (Ctrl+C). */
+    public static void main(String[] args) throws IOException {
+        start(Config.fromEnvironment());
     }
 }

@@ -1,0 +1,7 @@
+package dev.corekit.fake.internal;
+
+public class Hidden {
+    public static int value() {
+        return 1;
+    }
+}
