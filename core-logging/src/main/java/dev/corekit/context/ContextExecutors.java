@@ -39,6 +39,16 @@ public final class ContextExecutors {
         return CallContext.taskWrapping(VirtualThreads.executor(namePrefix));
     }
 
+    /**
+     * Registers {@code task} to run at JVM shutdown on a thread named {@code name}, in the context current now.
+     * Returns the hook thread, for {@link Runtime#removeShutdownHook}.
+     */
+    public static Thread addShutdownHook(String name, Runnable task) {
+        Thread hook = new Thread(CallContext.wrap(task), java.util.Objects.requireNonNull(name, "name"));
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
     /** Whether this JDK has virtual threads. */
     public static boolean virtualThreadsAvailable() {
         return VirtualThreads.AVAILABLE;

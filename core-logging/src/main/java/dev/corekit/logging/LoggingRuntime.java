@@ -1,14 +1,41 @@
 package dev.corekit.logging;
 
-/** Builds the process-wide sinks from settings, once. Package-private: {@link Operations} is the public face. */
+import dev.corekit.context.ContextExecutors;
+import java.util.Optional;
+
+/**
+ * Builds the process-wide sinks from settings, once: JSON to stdout always, MongoDB when a URI is configured, with a
+ * shutdown hook that drains it. Package-private: {@link Operations} is the public face.
+ */
 final class LoggingRuntime {
+    private static volatile Optional<MongoSink> mongo;
+
     private LoggingRuntime() {}
 
     static Recorder defaultRecorder() {
         LoggingSettings settings = LoggingSettings.ofDefaults();
-        return Recorder.custom()
-                .redactor(Redactor.of(settings.redactKeys()))
-                .sink(ConsoleSink.stdout())
-                .build();
+        Recorder.Builder builder =
+                Recorder.custom().redactor(Redactor.of(settings.redactKeys())).sink(ConsoleSink.stdout());
+        mongoSink().ifPresent(builder::sink);
+        return builder.build();
+    }
+
+    static Optional<MongoSink> mongoSink() {
+        Optional<MongoSink> current = mongo;
+        if (current == null) {
+            synchronized (LoggingRuntime.class) {
+                current = mongo;
+                if (current == null) {
+                    LoggingSettings settings = LoggingSettings.ofDefaults();
+                    current = settings.mongodbUri().map(uri -> {
+                        MongoSink sink = MongoSink.start(settings);
+                        ContextExecutors.addShutdownHook("corekit-logging-drain", sink::close);
+                        return sink;
+                    });
+                    mongo = current;
+                }
+            }
+        }
+        return current;
     }
 }

@@ -1,6 +1,7 @@
 package dev.corekit.logging;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -43,6 +44,14 @@ public final class Operations {
             }
         }
         return current;
+    }
+
+    /**
+     * The process-wide MongoDB sink, started on first use when {@code COREKIT_LOGGING_MONGODB_URI} is set, and drained
+     * at JVM shutdown; empty otherwise. Operation records and (through the Logback appender) log events share it.
+     */
+    public static Optional<MongoSink> mongoSink() {
+        return LoggingRuntime.mongoSink();
     }
 
     /** Makes {@code replacement} the process-wide recorder until the returned handle is closed. */

@@ -1,5 +1,7 @@
 package dev.corekit.logging.logback;
 
+import dev.corekit.logging.MongoSink;
+import dev.corekit.logging.Operations;
 import dev.corekit.logging.Sink;
 
 /** Where persisted events go: the process-wide MongoDB sink, when one is configured. */
@@ -7,10 +9,10 @@ final class PersistentSink {
     private PersistentSink() {}
 
     static Sink get() {
-        return null;
+        return Operations.mongoSink().orElse(null);
     }
 
     static boolean isWriterThread() {
-        return false;
+        return MongoSink.isWriterThread();
     }
 }
