@@ -13,6 +13,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOneModel;
@@ -70,6 +71,7 @@ import org.slf4j.event.Level;
  * <ul>
  *   <li>{@link #accept} offers to a bounded queue ({@link LoggingSettings#queueCapacity()}) and returns. One writer
  *       thread drains it in batches ({@link LoggingSettings#batchSize()}), one unordered bulk write per batch.
+ *   <li>Events are inserted; operations are upserted by id.
  *   <li>A STARTED record and the completion of the same operation pending in one batch are written once, as the
  *       completion. STARTED is written insert-if-absent, so a late STARTED never overwrites a completion.
  *   <li>While MongoDB is unreachable the writer retries the same batch with backoff (100 ms doubling to 5 s). When the
@@ -88,6 +90,7 @@ public final class MongoSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(MongoSink.class);
     private static final ThreadLocal<Boolean> WRITER = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final Level[] LEVELS = Level.values();
+    private static final int DUPLICATE_KEY = 11000;
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -356,6 +359,10 @@ public final class MongoSink implements Sink {
     }
 
     private static WriteModel<Document> model(Document doc) {
+        if (!LogRecord.Kind.OPERATION.name().equals(doc.getString("kind"))) {
+            // Events and drop reports have ids of their own: a plain insert, cheaper than an upsert.
+            return new InsertOneModel<>(doc);
+        }
         if (RecordDocuments.isStart(doc)) {
             return new UpdateOneModel<>(
                     Filters.eq("_id", doc.get("_id")),
