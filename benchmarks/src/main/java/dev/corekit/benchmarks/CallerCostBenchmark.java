@@ -1,10 +1,7 @@
 package dev.corekit.benchmarks;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
@@ -13,13 +10,11 @@ import dev.corekit.config.Config;
 import dev.corekit.logging.LoggingSettings;
 import dev.corekit.logging.MongoSink;
 import dev.corekit.logging.Recorder;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.logstash.logback.argument.StructuredArguments;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -64,24 +59,8 @@ public class CallerCostBenchmark {
         corekit = Recorder.of(sink);
 
         logback = new LoggerContext();
-        LogstashEncoder encoder = new LogstashEncoder();
-        encoder.setContext(logback);
-        encoder.start();
-        OutputStreamAppender<ILoggingEvent> out = new OutputStreamAppender<>();
-        out.setContext(logback);
-        out.setEncoder(encoder);
-        out.setOutputStream(OutputStream.nullOutputStream());
-        out.start();
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(logback);
-        async.setNeverBlock(true);
-        async.setQueueSize(1 << 20);
-        async.setDiscardingThreshold(0);
-        async.addAppender(out);
-        async.start();
-        logstashAsync = logback.getLogger("bench.async");
-        logstashAsync.setAdditive(false);
-        logstashAsync.addAppender(async);
+        // A queue as large as the iteration and no discarding: the normal path, as for the sink above.
+        logstashAsync = LogstashPeer.asynchronous(logback, "bench.async", 1 << 20, 0);
     }
 
     @TearDown

@@ -1,17 +1,12 @@
 package dev.corekit.benchmarks;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import dev.corekit.logging.ConsoleSink;
 import dev.corekit.logging.Recorder;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.logstash.logback.argument.StructuredArguments;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -31,8 +26,6 @@ import org.slf4j.event.Level;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class EmissionBenchmark {
-    private static final OutputStream DISCARD = OutputStream.nullOutputStream();
-
     private Recorder corekit;
     private LoggerContext logback;
     private Logger logstashSync;
@@ -40,37 +33,12 @@ public class EmissionBenchmark {
 
     @Setup
     public void setUp() {
-        corekit = Recorder.of(ConsoleSink.of(DISCARD));
+        corekit = Recorder.of(ConsoleSink.of(java.io.OutputStream.nullOutputStream()));
 
         logback = new LoggerContext();
-        LogstashEncoder syncEncoder = new LogstashEncoder();
-        syncEncoder.setContext(logback);
-        syncEncoder.start();
-        OutputStreamAppender<ILoggingEvent> syncOut = new OutputStreamAppender<>();
-        syncOut.setContext(logback);
-        syncOut.setEncoder(syncEncoder);
-        syncOut.setOutputStream(DISCARD);
-        syncOut.start();
-        logstashSync = logback.getLogger("bench.sync");
-        logstashSync.setAdditive(false);
-        logstashSync.addAppender(syncOut);
-
-        LogstashEncoder asyncEncoder = new LogstashEncoder();
-        asyncEncoder.setContext(logback);
-        asyncEncoder.start();
-        OutputStreamAppender<ILoggingEvent> asyncOut = new OutputStreamAppender<>();
-        asyncOut.setContext(logback);
-        asyncOut.setEncoder(asyncEncoder);
-        asyncOut.setOutputStream(DISCARD);
-        asyncOut.start();
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(logback);
-        async.setNeverBlock(true);
-        async.addAppender(asyncOut);
-        async.start();
-        logstashAsync = logback.getLogger("bench.async");
-        logstashAsync.setAdditive(false);
-        logstashAsync.addAppender(async);
+        logstashSync = LogstashPeer.synchronous(logback, "bench.sync");
+        // Logback's defaults: a 256-event queue that discards INFO once 80 % full.
+        logstashAsync = LogstashPeer.asynchronous(logback, "bench.async", 256, 256 / 5);
     }
 
     @TearDown
