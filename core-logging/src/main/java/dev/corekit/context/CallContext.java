@@ -1,68 +1,93 @@
 package dev.corekit.context;
 
+import dev.corekit.context.internal.ContextExecutor;
+import dev.corekit.context.internal.ContextExecutorService;
+import dev.corekit.context.internal.ContextScheduledExecutorService;
+import dev.corekit.context.internal.Contextual;
+import dev.corekit.context.internal.ScopeStack;
+import dev.corekit.context.internal.W3c;
 import java.util.Collection;
-import java.util.HexFormat;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
+import java.util.function.Supplier;
 
 /**
- * The immutable context of one call: request id, caller, tenant, the current operation id, baggage, and the W3C trace
- * context (trace id + span id) so records join up with any OpenTelemetry tracing the platform already runs.
+ * The immutable, request-scoped context of one call: request id, caller, tenant, the current operation id, baggage,
+ * and the W3C trace context (trace id + the span id this call continues), so records join up with any OpenTelemetry
+ * tracing the platform runs.
  *
  * <p>An adapter opens it once per request; everything below reads {@link #current()}:
  *
  * <pre>{@code
- * try (Scope scope = CallContext.fromHeaders(headers::get).withCaller("user:42").activate()) {
- *     service.handle(request);   // CallContext.current() and MDC carry the request everywhere below
+ * try (Scope scope = CallContext.fromHeaders(request::header).withCaller("user:42").activate()) {
+ *     service.handle(request);   // CallContext.current() and the MDC carry the request everywhere below
+ *     CallContext.current().writeHeaders(outgoing::setHeader); // traceparent, x-request-id, baggage downstream
  * }
  * }</pre>
  *
- * <p>Async hops keep it: wrap tasks with {@link #wrap(Runnable)} or executors with {@link #taskWrapping(ExecutorService)}
- * (or build pools with {@link ContextExecutors}); the context is captured when a task is submitted and restored on
- * the worker only while the task runs, so nothing leaks into the next task of a pooled thread.
+ * <p><b>Activation.</b> {@link #activate()} makes a context current on this thread and mirrors its fields into the
+ * SLF4J MDC under {@link #MDC_REQUEST_ID} and friends (a null field removes its key while active). Closing the returned
+ * {@link Scope} restores exactly the previous state: the previous context, MDC keys that existed get their old values
+ * back, keys that did not exist are removed, other MDC keys are never touched. Activating the context that is already
+ * current is free. Close scopes on the thread that opened them, innermost first; see {@link #strictMode(boolean)}.
  *
- * <p>{@link #activate()} mirrors the fields into SLF4J's MDC under {@link #MDC_REQUEST_ID} and friends, and the
- * returned {@link Scope} restores the MDC exactly: values that were there come back, keys that were not are removed,
- * unrelated keys are untouched.
+ * <p><b>Async hops.</b> Nothing is inherited implicitly. The context is captured when a task is submitted and installed
+ * on the worker only while the task runs, so nothing leaks into the next task of a pooled thread: wrap tasks with
+ * {@link #wrap(Runnable)}, wrap executors with {@link #taskWrapping(ExecutorService)}, or create pools with
+ * {@link ContextExecutors}. For {@code CompletableFuture} chains use {@link ContextExecutors#supplyAsync} or
+ * {@link ContextExecutors#propagating}, whose stages run in the context current when each stage was registered.
+ *
+ * <p><b>Headers.</b> {@link #fromHeaders(Function)} reads {@code traceparent}/{@code tracestate} (W3C Trace Context;
+ * an invalid header is ignored and a new trace started, never an exception), {@code x-request-id} (a new one when
+ * absent or unusable) and {@code baggage} (W3C Baggage). {@link #writeHeaders(BiConsumer)} writes them for an outgoing
+ * call.
+ *
+ * <p>Instances are immutable and thread-safe; {@code with*} methods return a new context. Two contexts are equal when
+ * all their fields are.
  */
 public final class CallContext {
+    /** MDC key of {@link #requestId()}. */
     public static final String MDC_REQUEST_ID = "requestId";
+    /** MDC key of {@link #caller()}. */
     public static final String MDC_CALLER = "caller";
+    /** MDC key of {@link #tenant()}. */
     public static final String MDC_TENANT = "tenant";
+    /** MDC key of {@link #operationId()}. */
     public static final String MDC_OPERATION_ID = "operationId";
+    /** MDC key of {@link #traceId()}. */
     public static final String MDC_TRACE_ID = "traceId";
+    /** MDC key of {@link #spanId()}. */
     public static final String MDC_SPAN_ID = "spanId";
 
-    /** Incoming and outgoing header names. */
-    public static final String TRACEPARENT = "traceparent";
+    /** Every MDC key a scope manages, in a fixed order. */
+    public static final List<String> MDC_KEYS =
+            List.of(MDC_REQUEST_ID, MDC_CALLER, MDC_TENANT, MDC_OPERATION_ID, MDC_TRACE_ID, MDC_SPAN_ID);
 
+    /** W3C Trace Context header: {@code 00-<trace id>-<parent span id>-<flags>}. */
+    public static final String TRACEPARENT = "traceparent";
+    /** W3C Trace Context vendor header, passed through unchanged when the {@code traceparent} is valid. */
+    public static final String TRACESTATE = "tracestate";
+    /** Request id header. */
     public static final String REQUEST_ID_HEADER = "x-request-id";
+    /** W3C Baggage header. */
     public static final String BAGGAGE_HEADER = "baggage";
 
-    /** Baggage limits, as the W3C baggage spec recommends: entries and total encoded size. */
-    public static final int MAX_BAGGAGE_ENTRIES = 64;
+    /** At most this many baggage entries (the W3C Baggage minimum a platform must propagate). */
+    public static final int MAX_BAGGAGE_ENTRIES = W3c.MAX_BAGGAGE_ENTRIES;
+    /** At most this many bytes of encoded {@code baggage} header (the W3C Baggage minimum). */
+    public static final int MAX_BAGGAGE_BYTES = W3c.MAX_BAGGAGE_BYTES;
 
-    public static final int MAX_BAGGAGE_BYTES = 8192;
-
-    private static final Logger LOG = LoggerFactory.getLogger(CallContext.class);
-    private static final CallContext ROOT = new CallContext(null, null, null, null, null, null, Map.of());
-    private static final ThreadLocal<ScopeImpl> CURRENT = new ThreadLocal<>();
-    private static final Pattern TRACEPARENT_FORMAT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
-    private static final Pattern BAGGAGE_KEY = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
-    private static volatile boolean strict = Boolean.getBoolean("corekit.context.strict");
-    private static volatile boolean warnedOutOfOrder;
+    private static final CallContext ROOT = new CallContext(null, null, null, null, null, null, true, null, Map.of());
 
     private final String requestId;
     private final String caller;
@@ -70,6 +95,8 @@ public final class CallContext {
     private final String operationId;
     private final String traceId;
     private final String spanId;
+    private final boolean sampled;
+    private final String traceState;
     private final Map<String, String> baggage;
 
     private CallContext(
@@ -79,6 +106,8 @@ public final class CallContext {
             String operationId,
             String traceId,
             String spanId,
+            boolean sampled,
+            String traceState,
             Map<String, String> baggage) {
         this.requestId = requestId;
         this.caller = caller;
@@ -86,420 +115,410 @@ public final class CallContext {
         this.operationId = operationId;
         this.traceId = traceId;
         this.spanId = spanId;
+        this.sampled = sampled;
+        this.traceState = traceState;
         this.baggage = baggage;
     }
 
     /** The context active on this thread; {@link #root()} when none is. Never null. */
     public static CallContext current() {
-        ScopeImpl scope = CURRENT.get();
-        return scope == null ? ROOT : scope.context;
+        CallContext current = ScopeStack.current();
+        return current == null ? ROOT : current;
     }
 
-    /** The empty context: no request, no trace. */
+    /** The empty context: no request, no trace, no baggage. Current when no scope is open. */
     public static CallContext root() {
         return ROOT;
     }
 
-    /** A new request: a fresh request id and a fresh trace. */
+    /** A new request: a fresh request id and a fresh (sampled) trace. */
     public static CallContext newRequest() {
-        return new CallContext(randomHex(16), null, null, null, randomHex(32), randomHex(16), Map.of());
+        return new CallContext(
+                W3c.newSpanId(), null, null, null, W3c.newTraceId(), W3c.newSpanId(), true, null, Map.of());
     }
 
     /**
-     * The context of an incoming call: {@code traceparent} (W3C; an invalid one is ignored and a new trace started),
-     * {@code x-request-id} (a new one when absent) and {@code baggage}. Header lookup is by lower-case name.
+     * The context of an incoming call, read through a header getter (names are passed lower-case; return null when
+     * absent). Never throws on bad input:
+     *
+     * <ul>
+     *   <li>{@code traceparent}: continued when valid per W3C Trace Context (version {@code 00}, lower-case hex,
+     *       neither id all zeros; higher versions parsed by their 00 prefix); otherwise ignored and a new trace is
+     *       started. {@code tracestate} is kept only with a valid {@code traceparent}.
+     *   <li>{@code x-request-id}: kept when it is 1 to 128 visible ASCII characters; otherwise a new one is made.
+     *   <li>{@code baggage}: parsed per W3C Baggage; bad members are skipped and members beyond
+     *       {@link #MAX_BAGGAGE_ENTRIES} / {@link #MAX_BAGGAGE_BYTES} dropped.
+     * </ul>
+     *
+     * <pre>{@code
+     * CallContext context = CallContext.fromHeaders(name -> exchange.getRequestHeaders().getFirst(name));
+     * }</pre>
      */
     public static CallContext fromHeaders(Function<String, String> header) {
+        Objects.requireNonNull(header, "header");
         String requestId = header.apply(REQUEST_ID_HEADER);
-        if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
-            requestId = randomHex(16);
+        requestId = requestId == null ? null : requestId.strip();
+        if (!W3c.isRequestId(requestId)) {
+            requestId = W3c.newSpanId();
         }
-        String traceId = null;
-        String parentSpan = null;
-        String traceparent = header.apply(TRACEPARENT);
-        if (traceparent != null) {
-            var matcher = TRACEPARENT_FORMAT.matcher(traceparent.strip());
-            if (matcher.matches() && !isZeros(matcher.group(1)) && !isZeros(matcher.group(2))) {
-                traceId = matcher.group(1);
-                parentSpan = matcher.group(2);
-            }
-        }
-        if (traceId == null) {
-            traceId = randomHex(32);
-            parentSpan = randomHex(16);
+        W3c.Traceparent parent = W3c.parseTraceparent(header.apply(TRACEPARENT));
+        Map<String, String> baggage = W3c.parseBaggage(header.apply(BAGGAGE_HEADER));
+        if (parent == null) {
+            return new CallContext(requestId, null, null, null, W3c.newTraceId(), W3c.newSpanId(), true, null, baggage);
         }
         return new CallContext(
-                requestId.strip(), null, null, null, traceId, parentSpan, parseBaggage(header.apply(BAGGAGE_HEADER)));
+                requestId,
+                null,
+                null,
+                null,
+                parent.traceId(),
+                parent.parentId(),
+                parent.sampled(),
+                W3c.sanitizeTracestate(header.apply(TRACESTATE)),
+                baggage);
     }
 
-    /** Like {@link #fromHeaders(Function)} for a multi-valued header map (first value, names case-insensitive). */
+    /**
+     * Like {@link #fromHeaders(Function)} for a multi-valued header map, as servlet and HTTP client APIs expose them.
+     * Names match case-insensitively; {@code baggage} and {@code tracestate} values are joined with commas (as HTTP
+     * folds repeated headers), the others use their first value.
+     */
     public static CallContext fromHeaders(Map<String, ? extends Collection<String>> headers) {
+        Objects.requireNonNull(headers, "headers");
         Map<String, String> lower = new LinkedHashMap<>();
         headers.forEach((name, values) -> {
-            if (name != null && values != null && !values.isEmpty()) {
-                lower.putIfAbsent(
-                        name.toLowerCase(java.util.Locale.ROOT),
-                        values.iterator().next());
+            if (name == null || values == null || values.isEmpty()) {
+                return;
+            }
+            String key = name.toLowerCase(Locale.ROOT);
+            boolean joined = key.equals(BAGGAGE_HEADER) || key.equals(TRACESTATE);
+            for (String value : values) {
+                if (value != null) {
+                    lower.merge(key, value, (first, next) -> joined ? first + "," + next : first);
+                }
             }
         });
         return fromHeaders(lower::get);
     }
 
     /**
-     * Writes the headers of an outgoing call: {@code traceparent} with this trace and a new span id for the hop,
-     * {@code x-request-id} and {@code baggage}.
+     * Writes the headers of an outgoing call: {@code traceparent} with this trace and, as parent id, the current
+     * operation's id when it is a valid span id or else a new span id for this hop; {@code tracestate} when known;
+     * {@code x-request-id}; {@code baggage} when not empty. Absent values are not written.
+     *
+     * <pre>{@code
+     * CallContext.current().writeHeaders(request::setHeader);
+     * }</pre>
      */
     public void writeHeaders(BiConsumer<String, String> header) {
+        Objects.requireNonNull(header, "header");
         if (traceId != null) {
-            header.accept(TRACEPARENT, "00-" + traceId + "-" + randomHex(16) + "-01");
+            String parentId = W3c.isSpanId(operationId) ? operationId : W3c.newSpanId();
+            header.accept(TRACEPARENT, W3c.formatTraceparent(traceId, parentId, sampled));
+            if (traceState != null) {
+                header.accept(TRACESTATE, traceState);
+            }
         }
         if (requestId != null) {
             header.accept(REQUEST_ID_HEADER, requestId);
         }
         if (!baggage.isEmpty()) {
-            StringBuilder value = new StringBuilder();
-            baggage.forEach((key, v) -> {
-                if (value.length() > 0) {
-                    value.append(',');
-                }
-                value.append(key)
-                        .append('=')
-                        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
-            });
-            header.accept(BAGGAGE_HEADER, value.toString());
+            header.accept(BAGGAGE_HEADER, W3c.formatBaggage(baggage));
         }
     }
 
+    /** The request id, or null for {@link #root()}. */
     public String requestId() {
         return requestId;
     }
 
+    /** Who is calling (e.g. {@code user:42}), or null. */
     public String caller() {
         return caller;
     }
 
+    /** The tenant the call acts for, or null. */
     public String tenant() {
         return tenant;
     }
 
+    /** The id of the innermost running operation, or null. */
     public String operationId() {
         return operationId;
     }
 
+    /** The W3C trace id (32 lower-case hex characters), or null for {@link #root()}. */
     public String traceId() {
         return traceId;
     }
 
+    /**
+     * The W3C span id this call continues: the caller's span (the parent id of the incoming {@code traceparent}), or a
+     * fresh one when this context started the trace. Null for {@link #root()}.
+     */
     public String spanId() {
         return spanId;
     }
 
-    /** Immutable baggage entries, in insertion order. */
+    /** Whether the trace is sampled (the W3C {@code sampled} flag); true for traces started here. */
+    public boolean sampled() {
+        return sampled;
+    }
+
+    /** The incoming W3C {@code tracestate}, passed on unchanged, or null. */
+    public String traceState() {
+        return traceState;
+    }
+
+    /** Baggage entries: unmodifiable, in insertion (or header) order. */
     public Map<String, String> baggage() {
         return baggage;
     }
 
+    /**
+     * This context with another request id (null removes it).
+     *
+     * @throws IllegalArgumentException unless 1 to 128 visible ASCII characters (it is sent as a header)
+     */
     public CallContext withRequestId(String value) {
-        return new CallContext(value, caller, tenant, operationId, traceId, spanId, baggage);
+        if (value != null && !W3c.isRequestId(value)) {
+            throw new IllegalArgumentException(
+                    "a request id is 1 to 128 visible ASCII characters (no spaces or control characters), got '" + value
+                            + "'");
+        }
+        return new CallContext(value, caller, tenant, operationId, traceId, spanId, sampled, traceState, baggage);
     }
 
+    /** This context with another caller (null removes it). */
     public CallContext withCaller(String value) {
-        return new CallContext(requestId, value, tenant, operationId, traceId, spanId, baggage);
+        return new CallContext(requestId, value, tenant, operationId, traceId, spanId, sampled, traceState, baggage);
     }
 
+    /** This context with another tenant (null removes it). */
     public CallContext withTenant(String value) {
-        return new CallContext(requestId, caller, value, operationId, traceId, spanId, baggage);
+        return new CallContext(requestId, caller, value, operationId, traceId, spanId, sampled, traceState, baggage);
     }
 
+    /** This context with another current operation id (null removes it). */
     public CallContext withOperationId(String value) {
-        return new CallContext(requestId, caller, tenant, value, traceId, spanId, baggage);
+        return new CallContext(requestId, caller, tenant, value, traceId, spanId, sampled, traceState, baggage);
     }
 
     /**
-     * A context with one more baggage entry.
+     * This context with one more baggage entry (or a new value for {@code key}). Baggage travels downstream in the
+     * {@code baggage} header, so keep it small and never put secrets in it.
      *
-     * @throws IllegalArgumentException for a key that is not a token, or beyond {@link #MAX_BAGGAGE_ENTRIES} /
-     *     {@link #MAX_BAGGAGE_BYTES}
+     * <pre>{@code
+     * CallContext.current().withBaggage("plan", "gold").activate();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code key} is not an HTTP token, or the baggage would exceed
+     *     {@link #MAX_BAGGAGE_ENTRIES} entries or {@link #MAX_BAGGAGE_BYTES} encoded bytes
+     * @throws NullPointerException when {@code value} is null (use {@link #withoutBaggage(String)})
      */
     public CallContext withBaggage(String key, String value) {
-        Objects.requireNonNull(value, "value");
-        if (key == null || !BAGGAGE_KEY.matcher(key).matches()) {
-            throw new IllegalArgumentException("baggage key '" + key + "' is not a W3C baggage token");
+        if (!W3c.isBaggageKey(key)) {
+            throw new IllegalArgumentException("baggage key '" + key
+                    + "' is not a W3C baggage key (an HTTP token: letters, digits and !#$%&'*+-.^_`|~)");
         }
+        Objects.requireNonNull(value, () -> "baggage value for '" + key + "' is null; use withoutBaggage to remove");
         Map<String, String> next = new LinkedHashMap<>(baggage);
         next.put(key, value);
         if (next.size() > MAX_BAGGAGE_ENTRIES) {
-            throw new IllegalArgumentException("baggage holds at most " + MAX_BAGGAGE_ENTRIES + " entries");
-        }
-        int bytes = next.entrySet().stream()
-                .mapToInt(e -> e.getKey().length() + e.getValue().length() + 2)
-                .sum();
-        if (bytes > MAX_BAGGAGE_BYTES) {
             throw new IllegalArgumentException(
-                    "baggage exceeds " + MAX_BAGGAGE_BYTES + " bytes with key '" + key + "'");
+                    "baggage holds at most " + MAX_BAGGAGE_ENTRIES + " entries; cannot add '" + key + "'");
         }
-        return new CallContext(requestId, caller, tenant, operationId, traceId, spanId, Map.copyOf(next));
+        int bytes = W3c.baggageBytes(next);
+        if (bytes > MAX_BAGGAGE_BYTES) {
+            throw new IllegalArgumentException("baggage would take " + bytes + " bytes encoded with '" + key
+                    + "', over the " + MAX_BAGGAGE_BYTES + "-byte limit");
+        }
+        return withBaggageMap(Collections.unmodifiableMap(next));
     }
 
-    /** Makes this context current on this thread (MDC included) until the scope is closed. */
+    /** This context without the baggage entry {@code key} (itself when there is none). */
+    public CallContext withoutBaggage(String key) {
+        if (!baggage.containsKey(key)) {
+            return this;
+        }
+        Map<String, String> next = new LinkedHashMap<>(baggage);
+        next.remove(key);
+        return withBaggageMap(next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next));
+    }
+
+    private CallContext withBaggageMap(Map<String, String> next) {
+        return new CallContext(requestId, caller, tenant, operationId, traceId, spanId, sampled, traceState, next);
+    }
+
+    /**
+     * Makes this context current on this thread, and its fields the corekit MDC keys, until the scope is closed.
+     *
+     * <pre>{@code
+     * try (Scope scope = context.activate()) {
+     *     log.info("handled");   // MDC: requestId, traceId, ...
+     * }                          // previous context and MDC values restored
+     * }</pre>
+     */
     public Scope activate() {
-        ScopeImpl previous = CURRENT.get();
-        CallContext before = previous == null ? ROOT : previous.context;
-        ScopeImpl scope = new ScopeImpl(
-                this, previous, Thread.currentThread(), strict ? new Throwable("scope opened here") : null);
-        scope.saveAndWriteMdc(before);
-        CURRENT.set(scope);
-        return scope;
+        return ScopeStack.activate(this);
     }
 
-    /** Wraps a task so that it runs in the context current now (at wrap time). */
+    /**
+     * Wraps a task so that it runs in the context current now (at wrap time), then restores the running thread.
+     *
+     * <pre>{@code
+     * Runnable task = () -> cache.refresh(key);
+     * new Thread(CallContext.wrap(task)).start();
+     * }</pre>
+     *
+     * <p>As with {@code ExecutorService.submit}, Java picks the {@link Callable} overload for a lambda whose body could
+     * return a value; declare such a lambda as a {@code Runnable} first when a {@code Runnable} is needed.
+     */
     public static Runnable wrap(Runnable task) {
-        return current().wrapTask(task);
+        return Contextual.runnable(current(), task);
     }
 
-    /** Wraps a task so that it runs in the context current now (at wrap time). */
+    /** Wraps a task so that it runs in the context current now (at wrap time), then restores the running thread. */
     public static <T> Callable<T> wrap(Callable<T> task) {
-        return current().wrapTask(task);
+        return Contextual.callable(current(), task);
     }
 
-    /** Wraps a function so that it runs in the context current now: for CompletableFuture stages. */
-    public static <T, R> Function<T, R> wrapFunction(Function<T, R> function) {
-        CallContext captured = current();
-        return value -> {
-            try (Scope scope = captured.activate()) {
-                return function.apply(value);
-            }
-        };
+    /**
+     * Wraps a function so that it runs in the context current now: for APIs that take callbacks, such as a plain
+     * {@code CompletableFuture} stage ({@code future.thenApplyAsync(CallContext.wrapFunction(fn), pool)}).
+     */
+    public static <T, R> Function<T, R> wrapFunction(Function<? super T, ? extends R> function) {
+        return Contextual.function(current(), function);
     }
 
-    /** Wraps a task so that it runs in this context. */
+    /** Wraps a supplier so that it runs in the context current now (e.g. for {@code CompletableFuture.supplyAsync}). */
+    public static <T> Supplier<T> wrapSupplier(Supplier<T> supplier) {
+        return Contextual.supplier(current(), supplier);
+    }
+
+    /** Wraps a task so that it runs in THIS context (rather than the current one), then restores the running thread. */
     public Runnable wrapTask(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return () -> {
-            try (Scope scope = activate()) {
-                task.run();
-            }
-        };
+        return Contextual.runnable(this, task);
     }
 
-    /** Wraps a task so that it runs in this context. */
+    /** Wraps a task so that it runs in THIS context (rather than the current one), then restores the running thread. */
     public <T> Callable<T> wrapTask(Callable<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> {
-            try (Scope scope = activate()) {
-                return task.call();
-            }
-        };
+        return Contextual.callable(this, task);
     }
 
-    /** An executor that runs each task in the context current when it was submitted. */
+    /**
+     * An executor that runs each task in the context current when it was submitted. A context-propagating executor is
+     * returned as is.
+     *
+     * <pre>{@code
+     * Executor executor = CallContext.taskWrapping(httpClientExecutor);
+     * }</pre>
+     */
     public static Executor taskWrapping(Executor executor) {
         Objects.requireNonNull(executor, "executor");
-        return task -> executor.execute(wrap(task));
-    }
-
-    /** An executor service that runs each task in the context current when it was submitted. */
-    public static ExecutorService taskWrapping(ExecutorService executor) {
-        return new dev.corekit.context.internal.ContextExecutorService(executor);
-    }
-
-    /** A scheduled executor service that runs each task in the context current when it was scheduled. */
-    public static ScheduledExecutorService taskWrapping(ScheduledExecutorService executor) {
-        return new dev.corekit.context.internal.ContextScheduledExecutorService(executor);
+        if (executor instanceof ScheduledExecutorService) {
+            return taskWrapping((ScheduledExecutorService) executor);
+        }
+        if (executor instanceof ExecutorService) {
+            return taskWrapping((ExecutorService) executor);
+        }
+        return executor instanceof ContextExecutor ? executor : new ContextExecutor(executor);
     }
 
     /**
-     * Strict mode for tests: a scope closed out of order or on another thread throws {@link IllegalStateException}
-     * naming where it was opened. Also enabled by {@code -Dcorekit.context.strict=true}.
+     * An executor service that runs each task ({@code invokeAll}/{@code invokeAny} included) in the context current
+     * when it was submitted. Shutting it down shuts down {@code executor}.
+     */
+    public static ExecutorService taskWrapping(ExecutorService executor) {
+        Objects.requireNonNull(executor, "executor");
+        if (executor instanceof ScheduledExecutorService) {
+            return taskWrapping((ScheduledExecutorService) executor);
+        }
+        return executor instanceof ContextExecutorService ? executor : new ContextExecutorService(executor);
+    }
+
+    /**
+     * A scheduled executor service that runs each task in the context current when it was scheduled; periodic tasks
+     * run in it every time.
+     */
+    public static ScheduledExecutorService taskWrapping(ScheduledExecutorService executor) {
+        Objects.requireNonNull(executor, "executor");
+        return executor instanceof ContextScheduledExecutorService
+                ? executor
+                : new ContextScheduledExecutorService(executor);
+    }
+
+    /**
+     * Strict mode, for tests (like OpenTelemetry's {@code StrictContextStorage}): each scope records where it was
+     * opened, and closing a scope out of order or on another thread throws {@link IllegalStateException} naming where
+     * the scopes involved were opened. Out of order, the thread's state is restored first, so later tests start clean.
+     * Also enabled with {@code -Dcorekit.context.strict=true}. Off (the default), the same misuse is logged once as a
+     * warning and an out-of-order close still restores the state the scope found; a close on another thread is
+     * ignored.
+     *
+     * <pre>{@code
+     * CallContext.strictMode(true);          // in a test's before-all hook
+     * CallContext.assertNoLeakedScopes();    // in its after-each hook, once executors are shut down
+     * }</pre>
      */
     public static void strictMode(boolean enabled) {
-        strict = enabled;
+        ScopeStack.strict(enabled);
+    }
+
+    /** Whether strict mode is on. */
+    public static boolean isStrictMode() {
+        return ScopeStack.strict();
     }
 
     /**
-     * Fails when a scope is still open on this thread: for tests' {@code @AfterEach}.
+     * Fails when a scope is still open on this thread: for a test's {@code @AfterEach}.
      *
-     * @throws IllegalStateException naming the leaked context (and where it was opened, in strict mode)
+     * @throws IllegalStateException listing the open scopes (and where they were opened, in strict mode)
      */
     public static void assertNoOpenScope() {
-        ScopeImpl open = CURRENT.get();
-        if (open != null) {
-            throw new IllegalStateException(
-                    "a CallContext scope is still open on "
-                            + Thread.currentThread().getName() + ": " + open.context,
-                    open.openedAt);
-        }
+        ScopeStack.assertNoOpenScope();
     }
 
+    /**
+     * Fails when a scope opened in strict mode, on any thread, was never closed, naming where each was opened; the
+     * leaks are forgotten once reported. Call it after the executors under test are shut down, so in-flight tasks are
+     * not mistaken for leaks.
+     *
+     * @throws IllegalStateException listing the leaked scopes
+     */
+    public static void assertNoLeakedScopes() {
+        ScopeStack.assertNoLeakedScopes();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof CallContext)) {
+            return false;
+        }
+        CallContext that = (CallContext) other;
+        return sampled == that.sampled
+                && Objects.equals(requestId, that.requestId)
+                && Objects.equals(caller, that.caller)
+                && Objects.equals(tenant, that.tenant)
+                && Objects.equals(operationId, that.operationId)
+                && Objects.equals(traceId, that.traceId)
+                && Objects.equals(spanId, that.spanId)
+                && Objects.equals(traceState, that.traceState)
+                && baggage.equals(that.baggage);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(requestId, caller, tenant, operationId, traceId, spanId, sampled, traceState, baggage);
+    }
+
+    /** Fields and baggage keys; baggage values are left out of logs. */
     @Override
     public String toString() {
         return "CallContext{requestId=" + requestId + ", caller=" + caller + ", tenant=" + tenant + ", operationId="
                 + operationId + ", traceId=" + traceId + ", spanId=" + spanId + ", baggage=" + baggage.keySet() + "}";
-    }
-
-    private static Map<String, String> parseBaggage(String header) {
-        if (header == null || header.isBlank() || header.length() > MAX_BAGGAGE_BYTES) {
-            return Map.of();
-        }
-        Map<String, String> entries = new LinkedHashMap<>();
-        for (String member : header.split(",")) {
-            String entry = member.split(";", 2)[0];
-            int eq = entry.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String key = entry.substring(0, eq).strip();
-            if (!BAGGAGE_KEY.matcher(key).matches() || entries.size() == MAX_BAGGAGE_ENTRIES) {
-                continue;
-            }
-            try {
-                entries.put(
-                        key,
-                        java.net.URLDecoder.decode(
-                                entry.substring(eq + 1).strip(), java.nio.charset.StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException malformed) {
-                // A malformed value is ignored like a malformed member: incoming headers never fail a request.
-            }
-        }
-        return Map.copyOf(entries);
-    }
-
-    private static boolean isZeros(String hex) {
-        for (int i = 0; i < hex.length(); i++) {
-            if (hex.charAt(i) != '0') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static String randomHex(int length) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        StringBuilder out = new StringBuilder(length);
-        HexFormat hex = HexFormat.of();
-        while (out.length() < length) {
-            out.append(hex.toHexDigits(random.nextLong()));
-        }
-        String id = out.substring(0, length);
-        return isZeros(id) ? randomHex(length) : id;
-    }
-
-    private static final class ScopeImpl implements Scope {
-        private static final String[] KEYS = {
-            MDC_REQUEST_ID, MDC_CALLER, MDC_TENANT, MDC_OPERATION_ID, MDC_TRACE_ID, MDC_SPAN_ID
-        };
-
-        final CallContext context;
-        final ScopeImpl previous;
-        final Thread owner;
-        final Throwable openedAt;
-        // Allocated only when this scope changes an MDC key: re-activating the same request changes none.
-        private String[] savedMdc;
-        private boolean[] touched;
-        private boolean closed;
-
-        ScopeImpl(CallContext context, ScopeImpl previous, Thread owner, Throwable openedAt) {
-            this.context = context;
-            this.previous = previous;
-            this.owner = owner;
-            this.openedAt = openedAt;
-        }
-
-        void saveAndWriteMdc(CallContext before) {
-            for (int i = 0; i < KEYS.length; i++) {
-                String value = field(context, i);
-                // Fast path: a field whose value is the one the enclosing context already put in MDC (null included)
-                // is left alone, and so is its MDC key; corekit owns these keys, so a key it never touches needs no
-                // restoring. Nested operations change one field, and re-activating the same request changes none.
-                if (Objects.equals(value, field(before, i))) {
-                    continue;
-                }
-                if (touched == null) {
-                    touched = new boolean[KEYS.length];
-                    savedMdc = new String[KEYS.length];
-                }
-                touched[i] = true;
-                savedMdc[i] = MDC.get(KEYS[i]);
-                if (value == null) {
-                    MDC.remove(KEYS[i]);
-                } else {
-                    MDC.put(KEYS[i], value);
-                }
-            }
-        }
-
-        private static String field(CallContext context, int index) {
-            return switch (index) {
-                case 0 -> context.requestId;
-                case 1 -> context.caller;
-                case 2 -> context.tenant;
-                case 3 -> context.operationId;
-                case 4 -> context.traceId;
-                default -> context.spanId;
-            };
-        }
-
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            if (Thread.currentThread() != owner) {
-                misuse("closed on " + Thread.currentThread().getName() + " but opened on " + owner.getName());
-                return; // another thread's state cannot be restored from here
-            }
-            ScopeImpl innermost = CURRENT.get();
-            if (innermost != this) {
-                if (!isBelow(innermost)) {
-                    closed = true; // already unwound by an outer scope's close
-                    return;
-                }
-                misuse("closed out of order: an inner scope is still open");
-                // Unwind the inner scopes first, so that the thread ends up exactly where this scope found it.
-                for (ScopeImpl scope = innermost; scope != this; scope = scope.previous) {
-                    scope.restore();
-                }
-            }
-            restore();
-        }
-
-        private boolean isBelow(ScopeImpl innermost) {
-            for (ScopeImpl scope = innermost; scope != null; scope = scope.previous) {
-                if (scope == this) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private void misuse(String problem) {
-            if (strict) {
-                throw new IllegalStateException("CallContext scope " + problem, openedAt);
-            }
-            if (!warnedOutOfOrder) {
-                warnedOutOfOrder = true;
-                LOG.warn("CallContext scope {}; restoring the state it found (shown once)", problem);
-            }
-        }
-
-        private void restore() {
-            closed = true;
-            for (int i = 0; touched != null && i < KEYS.length; i++) {
-                if (!touched[i]) {
-                    continue;
-                }
-                String saved = savedMdc[i];
-                if (saved == null) {
-                    MDC.remove(KEYS[i]);
-                } else {
-                    MDC.put(KEYS[i], saved);
-                }
-            }
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
-        }
     }
 }

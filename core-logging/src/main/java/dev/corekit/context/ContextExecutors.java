@@ -1,42 +1,97 @@
 package dev.corekit.context;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import dev.corekit.context.internal.ContextFuture;
+import dev.corekit.context.internal.VirtualThreads;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * The one place where corekit code and services create thread pools: every pool propagates {@link CallContext} from
- * submitter to task, and names its threads. (The ArchUnit rule pack forbids raw {@code Executors.new*} elsewhere.)
+ * The one place where corekit code and services create thread pools, and the entry points for
+ * {@code CompletableFuture} chains that keep the {@link CallContext}. Every pool propagates the context from submitter
+ * to task (captured at submit, restored after the task, see {@link CallContext#taskWrapping(ExecutorService)}) and
+ * names its daemon threads {@code namePrefix-1}, {@code namePrefix-2}, ... (The ArchUnit rule pack forbids raw
+ * {@code Executors.new*} elsewhere.)
  *
  * <pre>{@code
  * ExecutorService pricing = ContextExecutors.newFixedThreadPool("pricing", 4);
+ * CompletableFuture<Order> order = ContextExecutors.supplyAsync(() -> pricing.quote(cmd), pricing)
+ *         .thenApplyAsync(quote -> repository.save(cmd, quote), storage);  // runs in the caller's context
  * }</pre>
+ *
+ * <p><b>Why futures need more than wrapped executors.</b> A dependent stage such as
+ * {@code thenApplyAsync(fn, wrappedExecutor)} is submitted to its executor when the previous stage completes, on the
+ * completing thread, which may carry another request's context; a wrapped executor captures that one. The futures
+ * returned by {@link #supplyAsync}, {@link #runAsync} and {@link #propagating} instead capture the context when each
+ * stage is registered, for every {@code then*}, {@code handle}, {@code whenComplete} and {@code exceptionally*} method
+ * and every stage derived from them. (Their {@code minimalCompletionStage()} is a plain JDK stage and does not.)
  */
 public final class ContextExecutors {
     private ContextExecutors() {}
 
-    /** A fixed pool of daemon threads named {@code namePrefix-N}. */
+    /**
+     * A fixed pool of {@code threads} daemon threads named {@code namePrefix-N}, propagating the context.
+     *
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
     public static ExecutorService newFixedThreadPool(String namePrefix, int threads) {
+        requirePositive(threads);
         return CallContext.taskWrapping(Executors.newFixedThreadPool(threads, named(namePrefix)));
     }
 
-    /** A scheduled pool of daemon threads named {@code namePrefix-N}. */
+    /**
+     * A scheduled pool of {@code threads} daemon threads named {@code namePrefix-N}, propagating the context of the
+     * scheduling thread to every run; cancelled tasks are removed from the queue at once.
+     *
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
     public static ScheduledExecutorService newScheduledThreadPool(String namePrefix, int threads) {
-        return CallContext.taskWrapping(Executors.newScheduledThreadPool(threads, named(namePrefix)));
+        requirePositive(threads);
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, named(namePrefix));
+        pool.setRemoveOnCancelPolicy(true);
+        return CallContext.taskWrapping((ScheduledExecutorService) pool);
     }
 
     /**
-     * One virtual thread per task (JDK 21+), named {@code namePrefix-N}.
+     * One new virtual thread per task, named {@code namePrefix-N}, propagating the context. Corekit compiles for
+     * Java 17 and reaches virtual threads reflectively; on a JDK older than 21 this fails rather than silently
+     * falling back to platform threads, which would turn an unbounded virtual-thread design into unbounded OS threads.
+     * Check {@link #virtualThreadsAvailable()} to choose a fallback yourself.
      *
-     * @throws UnsupportedOperationException on a JDK without virtual threads
+     * @throws UnsupportedOperationException on a JDK without virtual threads (older than 21)
      */
     public static ExecutorService newVirtualThreadPerTaskExecutor(String namePrefix) {
-        return CallContext.taskWrapping(VirtualThreads.executor(namePrefix));
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        return CallContext.taskWrapping(VirtualThreads.perTaskExecutor(namePrefix));
+    }
+
+    /** Whether this JDK has virtual threads (JDK 21 or newer). */
+    public static boolean virtualThreadsAvailable() {
+        return VirtualThreads.available();
+    }
+
+    /**
+     * Starts a daemon thread named {@code name} that runs {@code task} in the context current now, and returns it: for
+     * a long-lived loop that owns its thread and must be unparked, interrupted or joined by name (a pool would hide the
+     * thread). For ordinary background work use a pool from this class.
+     *
+     * <pre>{@code
+     * Thread writer = ContextExecutors.startDaemonThread("audit-writer", CallContext.root().wrapTask(this::loop));
+     * }</pre>
+     */
+    public static Thread startDaemonThread(String name, Runnable task) {
+        Thread thread = new Thread(CallContext.wrap(task), Objects.requireNonNull(name, "name"));
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /**
@@ -44,73 +99,62 @@ public final class ContextExecutors {
      * Returns the hook thread, for {@link Runtime#removeShutdownHook}.
      */
     public static Thread addShutdownHook(String name, Runnable task) {
-        Thread hook = new Thread(CallContext.wrap(task), java.util.Objects.requireNonNull(name, "name"));
+        Thread hook = new Thread(CallContext.wrap(task), Objects.requireNonNull(name, "name"));
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
     }
 
-    /** Whether this JDK has virtual threads. */
-    public static boolean virtualThreadsAvailable() {
-        return VirtualThreads.AVAILABLE;
+    /**
+     * Like {@link CompletableFuture#supplyAsync(Supplier, Executor)}, but the supplier and every stage registered on
+     * the returned future (and on futures derived from it) run in the context current at registration.
+     */
+    public static <T> CompletableFuture<T> supplyAsync(Supplier<T> supplier, Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        return new ContextFuture<T>().completeAsync(supplier, executor);
+    }
+
+    /**
+     * Like {@link CompletableFuture#runAsync(Runnable, Executor)}, but the task and every stage registered on the
+     * returned future (and on futures derived from it) run in the context current at registration.
+     */
+    public static CompletableFuture<Void> runAsync(Runnable task, Executor executor) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(executor, "executor");
+        return new ContextFuture<Void>()
+                .completeAsync(
+                        () -> {
+                            task.run();
+                            return null;
+                        },
+                        executor);
+    }
+
+    /**
+     * A future that completes as {@code stage} does (e.g. an HTTP client's response future) and on which every stage
+     * registered runs in the context current at registration. Cancelling it does not cancel {@code stage}.
+     *
+     * <pre>{@code
+     * ContextExecutors.propagating(http.sendAsync(request, ofString()))
+     *         .thenApply(response -> parse(response));  // runs in this request's context, whatever thread completes
+     * }</pre>
+     */
+    public static <T> CompletableFuture<T> propagating(CompletionStage<T> stage) {
+        return ContextFuture.of(stage);
+    }
+
+    private static void requirePositive(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("a pool needs at least one thread, got " + threads);
+        }
     }
 
     private static ThreadFactory named(String namePrefix) {
-        java.util.Objects.requireNonNull(namePrefix, "namePrefix");
+        Objects.requireNonNull(namePrefix, "namePrefix");
         AtomicInteger counter = new AtomicInteger();
         return task -> {
             Thread thread = new Thread(task, namePrefix + "-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** Virtual threads through method handles: corekit compiles for Java 17 and uses them where the JDK has them. */
-    private static final class VirtualThreads {
-        static final boolean AVAILABLE;
-        private static final MethodHandle OF_VIRTUAL;
-        private static final MethodHandle NAME;
-        private static final MethodHandle FACTORY;
-        private static final MethodHandle PER_TASK;
-
-        static {
-            MethodHandle ofVirtual = null;
-            MethodHandle name = null;
-            MethodHandle factory = null;
-            MethodHandle perTask = null;
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                Class<?> builder = Class.forName("java.lang.Thread$Builder");
-                Class<?> ofVirtualType = Class.forName("java.lang.Thread$Builder$OfVirtual");
-                ofVirtual = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtualType));
-                name = lookup.findVirtual(
-                        ofVirtualType, "name", MethodType.methodType(ofVirtualType, String.class, long.class));
-                factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
-                perTask = lookup.findStatic(
-                        Executors.class,
-                        "newThreadPerTaskExecutor",
-                        MethodType.methodType(ExecutorService.class, ThreadFactory.class));
-            } catch (ReflectiveOperationException e) {
-                ofVirtual = null;
-            }
-            AVAILABLE = ofVirtual != null;
-            OF_VIRTUAL = ofVirtual;
-            NAME = name;
-            FACTORY = factory;
-            PER_TASK = perTask;
-        }
-
-        static ExecutorService executor(String namePrefix) {
-            if (!AVAILABLE) {
-                throw new UnsupportedOperationException("virtual threads need JDK 21 or newer; this is "
-                        + Runtime.version() + ": use ContextExecutors.newFixedThreadPool instead");
-            }
-            try {
-                Object builder = NAME.invoke(OF_VIRTUAL.invoke(), namePrefix + "-", 1L);
-                ThreadFactory factory = (ThreadFactory) FACTORY.invoke(builder);
-                return (ExecutorService) PER_TASK.invoke(factory);
-            } catch (Throwable e) {
-                throw new IllegalStateException("cannot create a virtual-thread executor", e);
-            }
-        }
     }
 }

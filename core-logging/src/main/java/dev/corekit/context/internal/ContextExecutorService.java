@@ -11,7 +11,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** An executor service whose tasks run in the context current when they were submitted. */
+/**
+ * An executor service whose tasks run in the context current when they were submitted ({@code invokeAll} and
+ * {@code invokeAny} included). Internal: use {@code CallContext.taskWrapping(executorService)}.
+ *
+ * <pre>{@code
+ * ExecutorService pool = new ContextExecutorService(delegate);
+ * }</pre>
+ */
 public class ContextExecutorService implements ExecutorService {
     private final ExecutorService delegate;
 
@@ -23,7 +30,7 @@ public class ContextExecutorService implements ExecutorService {
         CallContext captured = CallContext.current();
         List<Callable<T>> wrapped = new ArrayList<>(tasks.size());
         for (Callable<T> task : tasks) {
-            wrapped.add(captured.wrapTask(task));
+            wrapped.add(Contextual.callable(captured, task));
         }
         return wrapped;
     }

@@ -6,7 +6,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A scheduled executor service whose tasks run in the context current when they were scheduled. */
+/**
+ * A scheduled executor service whose tasks run in the context current when they were scheduled; a periodic task runs
+ * every time in that context and restores the worker after each run. Internal: use
+ * {@code CallContext.taskWrapping(scheduledExecutorService)}.
+ *
+ * <pre>{@code
+ * ScheduledExecutorService scheduler = new ContextScheduledExecutorService(delegate);
+ * }</pre>
+ */
 public final class ContextScheduledExecutorService extends ContextExecutorService implements ScheduledExecutorService {
     private final ScheduledExecutorService delegate;
 
