@@ -9,11 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
 
-/** Maps records to the one document schema of the operation collection (see {@code MongoSink}). */
+/**
+ * Maps records to the one document schema of the operation collection (documented on {@code MongoSink}) and documents
+ * to and from the lines of a spill file. Internal to the MongoDB sink.
+ */
 public final class RecordDocuments {
+    private static final JsonWriterSettings SPILL_JSON =
+            JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
+
     private RecordDocuments() {}
 
+    /** The document stored for {@code record}; its {@code _id} is the record id. */
     public static Document toDocument(LogRecord record) {
         Document doc = new Document("_id", record.id())
                 .append("kind", record.kind().name())
@@ -66,16 +75,31 @@ public final class RecordDocuments {
         return doc;
     }
 
-    public static boolean isStart(Document doc) {
-        return LogRecord.Status.STARTED.name().equals(doc.getString("status"));
+    /** One spill-file line: Extended JSON, which keeps every BSON type (dates, 64-bit integers, decimals). */
+    public static String toJson(Document doc) {
+        return doc.toJson(SPILL_JSON);
     }
 
+    /** The document of one spill-file line. */
+    public static Document fromJson(String line) {
+        return Document.parse(line);
+    }
+
+    /** Whether the document is an operation's STARTED record, written only if no document of its id exists. */
+    public static boolean isStart(Document doc) {
+        return LogRecord.Status.STARTED.name().equals(doc.get("status"));
+    }
+
+    /** Whether the document is an operation's completion, which replaces whatever its id holds. */
+    public static boolean isCompletion(Document doc) {
+        Object status = doc.get("status");
+        return LogRecord.Status.SUCCEEDED.name().equals(status)
+                || LogRecord.Status.FAILED.name().equals(status);
+    }
+
+    /** Whether the record is spilled rather than dropped when the queue is full. */
     public static boolean isWarnOrWorse(LogRecord record) {
         return record.level().toInt() >= org.slf4j.event.Level.WARN.toInt();
-    }
-
-    public static Instant startedAt(Document doc) {
-        return doc.getDate("startedAt").toInstant();
     }
 
     private static void put(Document doc, String key, Object value) {
@@ -97,8 +121,20 @@ public final class RecordDocuments {
             }
             return copy;
         }
-        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String) {
+        if (value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || value instanceof Integer
+                || value instanceof Long
+                || value instanceof Double
+                || value instanceof Float
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof java.math.BigDecimal) {
             return value;
+        }
+        if (value instanceof Instant instant) {
+            return Date.from(instant);
         }
         return String.valueOf(value);
     }
