@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
+import org.slf4j.MDC;
 
 /**
  * An async hop as a pool worker sees it: a request's context captured into a task that runs on a thread where no
@@ -30,6 +31,7 @@ public class ContextHopBenchmark {
     private CallContext corekitRequest;
     private Context otelRequest;
     private Runnable task;
+    private Runnable mdcMirroring;
 
     @Setup
     public void prepare(Blackhole blackhole) {
@@ -40,6 +42,21 @@ public class ContextHopBenchmark {
                 .with(CALLER, "user:42")
                 .with(TRACE_ID, corekitRequest.traceId())
                 .with(SPAN_ID, corekitRequest.spanId());
+        mdcMirroring = () -> {
+            Context current = Context.current();
+            MDC.put("requestId", current.get(REQUEST_ID));
+            MDC.put("caller", current.get(CALLER));
+            MDC.put("traceId", current.get(TRACE_ID));
+            MDC.put("spanId", current.get(SPAN_ID));
+            try {
+                task.run();
+            } finally {
+                MDC.remove("requestId");
+                MDC.remove("caller");
+                MDC.remove("traceId");
+                MDC.remove("spanId");
+            }
+        };
     }
 
     @Benchmark
@@ -50,5 +67,20 @@ public class ContextHopBenchmark {
     @Benchmark
     public void otelHop() {
         otelRequest.wrap(task).run();
+    }
+
+    /**
+     * The fair peer: OpenTelemetry's context plus the same four MDC keys put and removed around the task by hand,
+     * which is what a service needs for request ids in its log lines when it propagates with OTel alone.
+     */
+    @Benchmark
+    public void otelHopWithMdc() {
+        otelRequest.wrap(mdcMirroring).run();
+    }
+
+    /** The floor: only the four Logback MDC puts and their removal, no context at all. */
+    @Benchmark
+    public void mdcPutsAndRemovesOnly() {
+        mdcMirroring.run();
     }
 }

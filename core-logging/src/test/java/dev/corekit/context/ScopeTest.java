@@ -100,6 +100,37 @@ class ScopeTest {
         }
 
         @Test
+        void onAnEmptyMdcAKeyTheScopedCodeAddedOutlivesTheScopeAndOnlyCorekitKeysAreRemoved() {
+            try {
+                try (Scope scope = CallContext.newRequest().withCaller("c").activate()) {
+                    MDC.put("added-inside", "v");
+                }
+                assertThat(MDC.get("added-inside")).isEqualTo("v");
+                assertThat(MDC.get(CallContext.MDC_CALLER)).isNull();
+                assertThat(MDC.get(CallContext.MDC_REQUEST_ID)).isNull();
+            } finally {
+                MDC.remove("added-inside");
+            }
+        }
+
+        @Test
+        void onAnEmptyMdcAKeySwappedByTheScopedCodeIsStillRestoredExactly() {
+            try {
+                try (Scope scope = CallContext.newRequest().withCaller("c").activate()) {
+                    // Same number of keys as the scope put, but not the same keys: the one-call clear must not apply.
+                    MDC.remove(CallContext.MDC_CALLER);
+                    MDC.put("swapped-in", "v");
+                    MDC.put(CallContext.MDC_TRACE_ID, "changed-by-hand");
+                }
+                assertThat(MDC.get("swapped-in")).isEqualTo("v");
+                assertThat(MDC.get(CallContext.MDC_TRACE_ID)).isNull();
+                assertThat(MDC.get(CallContext.MDC_REQUEST_ID)).isNull();
+            } finally {
+                MDC.remove("swapped-in");
+            }
+        }
+
+        @Test
         void nullFieldsAreRemovedFromMdcWhileActiveAndComeBackAfter() {
             MDC.put(CallContext.MDC_TENANT, "set-by-hand");
             try {
