@@ -95,12 +95,7 @@ class MongoSinkTest {
         server = new MongoServer(new MemoryBackend());
         InetSocketAddress address = server.bind();
         port = address.getPort();
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + port))
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(300, TimeUnit.MILLISECONDS))
-                .applyToSocketSettings(s -> s.connectTimeout(300, TimeUnit.MILLISECONDS))
-                .addCommandListener(new AcknowledgedIds())
-                .build());
+        connectClient();
     }
 
     @AfterEach
@@ -445,15 +440,20 @@ class MongoSinkTest {
         assertThat(stats.state()).isEqualTo(MongoSink.State.UP);
     }
 
-    private void startServerOnH2() {
-        server = new MongoServer(backend.get());
-        server.bind("127.0.0.1", port);
+    /** A client that gives up on an unreachable server quickly and records which ids the server acknowledged. */
+    private void connectClient() {
         client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + port))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(300, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(s -> s.connectTimeout(300, TimeUnit.MILLISECONDS))
                 .addCommandListener(new AcknowledgedIds())
                 .build());
+    }
+
+    private void startServerOnH2() {
+        server = new MongoServer(backend.get());
+        server.bind("127.0.0.1", port);
+        connectClient();
     }
 
     private static void emit(MongoSink sink, int i, Set<String> warnIds, Set<String> infoIds) {
