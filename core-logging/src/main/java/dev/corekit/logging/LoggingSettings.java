@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.event.Level;
 
 /**
  * Settings of core-logging, resolved by {@link Config} (builder, then {@code corekit.logging.*} system properties,
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param spillDirectory where WARN+ records go while the buffer is full, replayed in order on recovery
  * @param shutdownDrainTimeout how long JVM shutdown waits for the buffer to drain
  * @param redactKeys attribute and header names (case-insensitive, matched as substrings) whose values are redacted
+ * @param persistLevel the lowest level of ordinary log events that Corekit's Logback appender persists (operation
+ *     records are always persisted)
  */
 public record LoggingSettings(
         Duration retention,
@@ -37,7 +40,8 @@ public record LoggingSettings(
         int batchSize,
         Path spillDirectory,
         Duration shutdownDrainTimeout,
-        List<String> redactKeys) {
+        List<String> redactKeys,
+        Level persistLevel) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     public static final String DEFAULT_MONGODB_DATABASE = "corekit";
@@ -82,6 +86,9 @@ public record LoggingSettings(
                     "logging", "shutdown-drain-timeout", DEFAULT_SHUTDOWN_DRAIN_TIMEOUT)
             .between(Duration.ZERO, Duration.ofMinutes(5));
     public static final Setting<List<String>> REDACT_KEYS = Setting.list("logging", "redact-keys", DEFAULT_REDACT_KEYS);
+    public static final Level DEFAULT_PERSIST_LEVEL = Level.INFO;
+    public static final Setting<Level> PERSIST_LEVEL =
+            Setting.oneOf("logging", "persist-level", Level.class, DEFAULT_PERSIST_LEVEL);
 
     public LoggingSettings {
         Objects.requireNonNull(retention, "retention");
@@ -91,6 +98,7 @@ public record LoggingSettings(
         Objects.requireNonNull(spillDirectory, "spillDirectory");
         Objects.requireNonNull(shutdownDrainTimeout, "shutdownDrainTimeout");
         redactKeys = List.copyOf(redactKeys);
+        Objects.requireNonNull(persistLevel, "persistLevel");
     }
 
     /** The settings in force for this process: environment, system properties, {@code corekit.properties}, defaults. */
@@ -124,6 +132,7 @@ public record LoggingSettings(
         Path spillDirectory = reader.get(SPILL_DIRECTORY);
         Duration drain = reader.get(SHUTDOWN_DRAIN_TIMEOUT);
         List<String> redactKeys = reader.get(REDACT_KEYS);
+        Level persistLevel = reader.get(PERSIST_LEVEL);
         if (queueCapacity != null && batchSize != null && batchSize > queueCapacity) {
             reader.reject(
                     BATCH_SIZE, batchSize, "at most " + QUEUE_CAPACITY.propertyName() + " (" + queueCapacity + ")");
@@ -137,7 +146,8 @@ public record LoggingSettings(
                 batchSize,
                 spillDirectory,
                 drain,
-                redactKeys));
+                redactKeys,
+                persistLevel));
     }
 
     private static boolean isMongoName(String name) {
@@ -194,6 +204,11 @@ public record LoggingSettings(
 
         public Builder redactKeys(List<String> keys) {
             config = config.with(REDACT_KEYS, List.copyOf(keys));
+            return this;
+        }
+
+        public Builder persistLevel(Level level) {
+            config = config.with(PERSIST_LEVEL, level);
             return this;
         }
 

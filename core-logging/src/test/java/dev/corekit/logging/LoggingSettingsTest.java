@@ -42,6 +42,20 @@ class LoggingSettingsTest {
     }
 
     @Test
+    void persistLevelIsReadInAnyCaseAndAnUnknownLevelIsRejectedListingTheLevels() {
+        Config warn = Config.of(Map.of(), Map.of("COREKIT_LOGGING_PERSIST_LEVEL", "warn"), Map.of());
+        assertThat(LoggingSettings.load(warn).persistLevel()).isEqualTo(org.slf4j.event.Level.WARN);
+        assertThat(LoggingSettings.load(Config.defaultsOnly()).persistLevel()).isEqualTo(org.slf4j.event.Level.INFO);
+
+        Config verbose = Config.of(Map.of(), Map.of("COREKIT_LOGGING_PERSIST_LEVEL", "verbose"), Map.of());
+        assertThatThrownBy(() -> LoggingSettings.load(verbose))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("corekit.logging.persist-level = \"verbose\"")
+                .hasMessageContaining("COREKIT_LOGGING_PERSIST_LEVEL")
+                .hasMessageEndingWith("allowed: one of error | warn | info | debug | trace");
+    }
+
+    @Test
     void builderOverridesTheEnvironment() {
         Config config = Config.of(Map.of(), Map.of("COREKIT_LOGGING_BATCH_SIZE", "100"), Map.of());
 

@@ -8,8 +8,11 @@ import dev.corekit.logging.Sink;
 import java.util.function.Supplier;
 
 /**
- * Feeds ordinary log events at or above {@link #setLevel level} (default INFO) into corekit's persistent sink (MongoDB
- * when {@code COREKIT_LOGGING_MONGODB_URI} is set; otherwise events are not persisted and this appender does nothing).
+ * Feeds ordinary log events at or above {@link #setLevel level} into corekit's persistent sink (MongoDB when
+ * {@code COREKIT_LOGGING_MONGODB_URI} is set; otherwise events are not persisted and this appender does nothing). The
+ * level comes from {@code corekit.logging.persist-level} / {@code COREKIT_LOGGING_PERSIST_LEVEL} (default INFO) unless
+ * a Logback configuration sets {@code <level>}; a level that is not TRACE, DEBUG, INFO, WARN or ERROR is a
+ * configuration error and the appender does not start.
  *
  * <p>It never feeds the sink its own output: events of the MongoDB driver ({@code org.mongodb.driver*}) and events
  * logged on the sink's writer thread are skipped, so an unreachable database cannot loop through its own logs.
@@ -17,13 +20,20 @@ import java.util.function.Supplier;
 public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final String DRIVER_LOGGERS = "org.mongodb.driver";
 
-    private Level level = Level.INFO;
+    private Level level;
+    private String badLevel;
     private Redactor redactor;
     private Supplier<Sink> sink = PersistentSink::get;
 
-    /** The lowest level persisted: TRACE, DEBUG, INFO, WARN or ERROR. */
-    public void setLevel(String level) {
-        this.level = Level.toLevel(level, Level.INFO);
+    /** The lowest level persisted: TRACE, DEBUG, INFO, WARN or ERROR (any case). */
+    public void setLevel(String value) {
+        Level parsed = value == null ? null : Level.toLevel(value.strip(), null);
+        if (parsed == null || parsed.levelInt < Level.TRACE_INT || parsed.levelInt > Level.ERROR_INT) {
+            badLevel = value;
+            return;
+        }
+        badLevel = null;
+        level = parsed;
     }
 
     void setSink(Sink target) {
@@ -32,8 +42,21 @@ public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     @Override
     public void start() {
+        if (badLevel != null) {
+            addError("appender [" + getName() + "]: level '" + badLevel
+                    + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR; events are not persisted");
+            return;
+        }
+        if (level == null) {
+            level = Level.toLevel(EventRecords.settingsPersistLevel().name());
+        }
         redactor = EventRecords.settingsRedactor();
         super.start();
+    }
+
+    /** The lowest level this appender persists; null until it is set or the appender is started. */
+    Level level() {
+        return level;
     }
 
     @Override

@@ -38,6 +38,15 @@ final class EventRecords {
         }
     }
 
+    static org.slf4j.event.Level settingsPersistLevel() {
+        try {
+            return LoggingSettings.ofDefaults().persistLevel();
+        } catch (InvalidSettingException e) {
+            // As for the redactor: the settings error surfaces where the settings are loaded.
+            return LoggingSettings.DEFAULT_PERSIST_LEVEL;
+        }
+    }
+
     static LogRecord toRecord(ILoggingEvent event, Redactor redactor) {
         Map<String, String> mdc = event.getMDCPropertyMap();
         LogRecord.RecordContext context = mdc == null || mdc.isEmpty()

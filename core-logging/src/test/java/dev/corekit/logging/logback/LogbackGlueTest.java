@@ -76,6 +76,42 @@ class LogbackGlueTest {
     }
 
     @Test
+    void appenderTakesItsLevelFromTheCorekitSettingWhenTheConfigurationSetsNone() {
+        System.setProperty("corekit.logging.persist-level", "error");
+        try {
+            InMemorySink sink = new InMemorySink();
+            CorekitAppender appender = new CorekitAppender();
+            appender.setContext(context);
+            appender.setSink(sink);
+            appender.start();
+
+            appender.doAppend(event(Level.WARN, "below the setting", null));
+            appender.doAppend(event(Level.ERROR, "kept", null));
+
+            assertThat(appender.level()).isEqualTo(Level.ERROR);
+            assertThat(sink.records()).extracting(LogRecord::message).containsExactly("kept");
+        } finally {
+            System.clearProperty("corekit.logging.persist-level");
+        }
+    }
+
+    @Test
+    void anUnknownAppenderLevelIsAConfigurationErrorNamingTheValueNotASilentDefault() {
+        InMemorySink sink = new InMemorySink();
+        CorekitAppender appender = new CorekitAppender();
+        appender.setContext(context);
+        appender.setName("PERSIST");
+        appender.setLevel("WARNING");
+        appender.setSink(sink);
+        appender.start();
+
+        assertThat(appender.isStarted()).isFalse();
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .anySatisfy(status -> assertThat(status.getMessage())
+                        .contains("appender [PERSIST]: level 'WARNING' is not one of TRACE, DEBUG, INFO, WARN, ERROR"));
+    }
+
+    @Test
     void configuratorGivesJsonConsoleWhenTheServiceHasNoConfiguration(@TempDir Path empty) throws Exception {
         Configurator.ExecutionStatus status = withClasspath(empty, () -> configure(context));
 
