@@ -12,6 +12,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.event.CommandSucceededEvent;
@@ -24,6 +25,7 @@ import dev.corekit.logging.LogRecord;
 import dev.corekit.logging.LoggingSettings;
 import dev.corekit.logging.MongoSink;
 import dev.corekit.logging.Recorder;
+import dev.corekit.logging.internal.mongo.Indexes;
 import dev.corekit.logging.internal.mongo.RecordDocuments;
 import dev.corekit.logging.internal.mongo.Tuning;
 import java.io.IOException;
@@ -35,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -364,6 +367,76 @@ class MongoSinkTest {
         assertThat(sink.stats().written())
                 .as("both records accounted as written")
                 .isEqualTo(4);
+    }
+
+    @Test
+    void aRecordTooLargeForMongoIsRejectedAloneAndOversizedStringsAreCut() throws Exception {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        String chunk = "x".repeat(RecordDocuments.MAX_STRING_CHARS);
+        for (int i = 0; i < 1_200; i++) {
+            attributes.put("k" + i, chunk); // about 19 MiB even with every value at the cap: over MongoDB's 16 MiB
+        }
+        LogRecord tooLarge = new LogRecord(
+                "too-large",
+                LogRecord.Kind.EVENT,
+                Level.ERROR,
+                "test",
+                null,
+                "m",
+                Instant.now(),
+                null,
+                null,
+                attributes,
+                List.of(),
+                null,
+                "t");
+        LogRecord longMessage = new LogRecord(
+                "long-message",
+                LogRecord.Kind.EVENT,
+                Level.WARN,
+                "test",
+                null,
+                "y".repeat(100_000),
+                Instant.now(),
+                null,
+                null,
+                Map.of("decimal", new java.math.BigDecimal("1234567890123456789012345678901234567890.5")),
+                List.of(),
+                null,
+                "t");
+        MongoSink sink = start(settings(1024, 64, Duration.ofSeconds(5)));
+
+        sink.accept(event(Level.INFO, "before"));
+        sink.accept(tooLarge);
+        sink.accept(longMessage);
+        sink.accept(event(Level.WARN, "after"));
+        await("all settled", () -> sink.stats().written() + sink.stats().rejected() == 4);
+
+        assertThat(sink.stats().rejected()).isEqualTo(1);
+        assertThat(collection().distinct("_id", String.class).into(new ArrayList<>()))
+                .containsExactlyInAnyOrder("before", "long-message", "after");
+        Document stored = collection().find(Filters.eq("_id", "long-message")).first();
+        assertThat(stored.getString("message"))
+                .hasSize(RecordDocuments.MAX_STRING_CHARS + "...[83616 more chars cut]".length())
+                .endsWith("...[83616 more chars cut]");
+        assertThat(stored.get("attributes", Document.class).get("decimal"))
+                .as("more digits than Decimal128 holds: kept exactly, as a string")
+                .isEqualTo("1234567890123456789012345678901234567890.5");
+    }
+
+    @Test
+    void theTtlIndexIsCreatedEvenWhenAnotherIndexOnTheSameFieldsExists() throws Exception {
+        collection()
+                .createIndex(
+                        new Document("requestId", 1),
+                        new IndexOptions().unique(true).sparse(true));
+        MongoSink sink = start(settings(1024, 64, Duration.ofSeconds(5)));
+        sink.accept(event(Level.INFO, "x"));
+        await("written", () -> sink.stats().written() == 1);
+
+        assertThat(indexes())
+                .anySatisfy(index -> assertThat(index.getString("name")).isEqualTo(Indexes.TTL_INDEX))
+                .anySatisfy(index -> assertThat(index.get("key")).isEqualTo(new Document("error.fingerprint", 1)));
     }
 
     @Test

@@ -36,17 +36,36 @@ public final class Indexes {
         this.retentionSeconds = retention.toSeconds();
     }
 
+    private static final List<IndexModel> SECONDARY = List.of(
+            new IndexModel(new Document("requestId", 1)),
+            new IndexModel(new Document("name", 1).append("startedAt", -1)),
+            new IndexModel(new Document("status", 1).append("startedAt", -1)),
+            new IndexModel(new Document("error.fingerprint", 1), new IndexOptions().sparse(true)));
+
     /**
-     * Creates the indexes that are missing and aligns the TTL.
+     * Aligns the TTL index first (retention matters more than query speed), then creates each missing secondary index
+     * on its own. An index the server refuses (an existing index of the same keys with other options, say) is
+     * reported once as a warning naming it, and the others are still created; nothing is retried for it.
      *
      * @throws MongoException when MongoDB cannot be reached (the caller retries later)
      */
     public void ensure() {
-        collection.createIndexes(List.of(
-                new IndexModel(new Document("requestId", 1)),
-                new IndexModel(new Document("name", 1).append("startedAt", -1)),
-                new IndexModel(new Document("status", 1).append("startedAt", -1)),
-                new IndexModel(new Document("error.fingerprint", 1), new IndexOptions().sparse(true))));
+        ensureTtl();
+        for (IndexModel index : SECONDARY) {
+            try {
+                collection.createIndex(index.getKeys(), index.getOptions());
+            } catch (com.mongodb.MongoCommandException refused) {
+                LOG.warn(
+                        "log index {} on {} cannot be created ({}); queries by it will scan. Fix: drop the conflicting"
+                                + " index and restart",
+                        index.getKeys(),
+                        collection.getNamespace(),
+                        refused.getErrorMessage());
+            }
+        }
+    }
+
+    private void ensureTtl() {
         Document ttl = null;
         for (Document index : collection.listIndexes().into(new ArrayList<>())) {
             if (TTL_INDEX.equals(index.getString("name"))) {
@@ -54,9 +73,19 @@ public final class Indexes {
             }
         }
         if (ttl == null) {
-            collection.createIndex(
-                    new Document("startedAt", 1),
-                    new IndexOptions().name(TTL_INDEX).expireAfter(retentionSeconds, TimeUnit.SECONDS));
+            try {
+                collection.createIndex(
+                        new Document("startedAt", 1),
+                        new IndexOptions().name(TTL_INDEX).expireAfter(retentionSeconds, TimeUnit.SECONDS));
+            } catch (com.mongodb.MongoCommandException refused) {
+                LOG.warn(
+                        "TTL index {} on {} cannot be created ({}): records are NOT expired after the retention of {}"
+                                + " s. Fix: drop the other index on startedAt and restart.",
+                        TTL_INDEX,
+                        collection.getNamespace(),
+                        refused.getErrorMessage(),
+                        retentionSeconds);
+            }
             return;
         }
         Object current = ttl.get("expireAfterSeconds");

@@ -20,6 +20,16 @@ public final class RecordDocuments {
     private static final JsonWriterSettings SPILL_JSON =
             JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
+    /**
+     * Longest string stored for a message, an error or cause message, or an attribute value; longer ones are cut and
+     * marked, so that one oversized value cannot push a document past MongoDB's 16 MiB limit and take its batch with
+     * it.
+     */
+    public static final int MAX_STRING_CHARS = 16_384;
+
+    /** Decimal128, the BSON decimal, holds at most 34 significant digits; longer decimals are stored as strings. */
+    private static final int MAX_DECIMAL_DIGITS = 34;
+
     private RecordDocuments() {}
 
     /** The document stored for {@code record}; its {@code _id} is the record id. */
@@ -30,7 +40,7 @@ public final class RecordDocuments {
                 .append("name", record.name())
                 .append("startedAt", Date.from(record.startedAt()));
         put(doc, "status", record.status() == null ? null : record.status().name());
-        put(doc, "message", record.message());
+        put(doc, "message", capped(record.message()));
         if (record.endedAt() != null) {
             doc.append("endedAt", Date.from(record.endedAt())).append("durationMicros", record.durationMicros());
         }
@@ -60,12 +70,12 @@ public final class RecordDocuments {
         if (error != null) {
             List<Document> causes = new ArrayList<>();
             for (ErrorInfo.Cause cause : error.causes()) {
-                causes.add(new Document("type", cause.type()).append("message", cause.message()));
+                causes.add(new Document("type", cause.type()).append("message", capped(cause.message())));
             }
             doc.append(
                     "error",
                     new Document("type", error.type())
-                            .append("message", error.message())
+                            .append("message", capped(error.message()))
                             .append("code", error.code())
                             .append("retryable", error.retryable())
                             .append("causes", causes)
@@ -121,21 +131,34 @@ public final class RecordDocuments {
             }
             return copy;
         }
+        if (value instanceof String text) {
+            return capped(text);
+        }
+        if (value instanceof java.math.BigDecimal decimal) {
+            return decimal.precision() <= MAX_DECIMAL_DIGITS ? decimal : decimal.toString();
+        }
         if (value == null
-                || value instanceof String
                 || value instanceof Boolean
                 || value instanceof Integer
                 || value instanceof Long
                 || value instanceof Double
                 || value instanceof Float
                 || value instanceof Short
-                || value instanceof Byte
-                || value instanceof java.math.BigDecimal) {
+                || value instanceof Byte) {
             return value;
         }
         if (value instanceof Instant instant) {
             return Date.from(instant);
         }
-        return String.valueOf(value);
+        return capped(String.valueOf(value));
+    }
+
+    /** {@code text}, cut to {@link #MAX_STRING_CHARS} with a marker saying how much was cut; null stays null. */
+    static String capped(String text) {
+        if (text == null || text.length() <= MAX_STRING_CHARS) {
+            return text;
+        }
+        int cut = text.length() - MAX_STRING_CHARS;
+        return text.substring(0, MAX_STRING_CHARS) + "...[" + cut + " more chars cut]";
     }
 }

@@ -327,8 +327,15 @@ public final class SinkEngine {
     /** Writes the batch, retrying while MongoDB is unreachable; false when the drain deadline cut it short. */
     private boolean writeBatch(List<LogRecord> batch) {
         List<Document> docs = new ArrayList<>(batch.size());
+        long unbuildable = 0;
         for (LogRecord record : batch) {
-            docs.add(RecordDocuments.toDocument(record));
+            try {
+                docs.add(RecordDocuments.toDocument(record));
+            } catch (RuntimeException e) {
+                // An attribute whose toString() throws: this record cannot be stored, the rest of the batch can.
+                unbuildable++;
+                LOG.error("cannot turn log record {} into a document; it is counted as rejected", record.id(), e);
+            }
         }
         WriteModels models = WriteModels.of(docs);
         long failed = write(models, true);
@@ -340,6 +347,7 @@ public final class SinkEngine {
             }
             return false;
         }
+        failed += unbuildable;
         synchronized (handoff) {
             if (inFlight.compareAndSet(batch, null)) {
                 written.addAndGet(batch.size() - failed);
@@ -400,16 +408,22 @@ public final class SinkEngine {
                     LOG.warn("MongoDB still unreachable for log records after {} attempts: {}", attempt, e.toString());
                 }
             } catch (RuntimeException e) {
-                // Not the server's fault and not transient (e.g. a value no codec takes): retrying cannot help.
-                LOG.error(
-                        "cannot write {} log records to MongoDB",
-                        models.models().size(),
-                        e);
-                long all = 0;
-                for (int i = 0; i < models.models().size(); i++) {
-                    all += models.weight(i);
+                // Not the server's fault and not transient (a document over 16 MiB, a value no codec takes): retrying
+                // cannot help. Write the models one by one, so that only the bad ones are lost, each logged.
+                int size = models.models().size();
+                if (size == 1) {
+                    LOG.error("cannot write a log record to MongoDB; it is counted as rejected", e);
+                    return models.weight(0);
                 }
-                return all;
+                long refused = 0;
+                for (int i = 0; i < size; i++) {
+                    long failed = write(models.single(i), retry);
+                    if (failed < 0) {
+                        return -1;
+                    }
+                    refused += failed;
+                }
+                return refused;
             }
         }
     }

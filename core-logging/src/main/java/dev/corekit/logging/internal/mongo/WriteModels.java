@@ -74,6 +74,11 @@ public record WriteModels(List<WriteModel<Document>> models, int[] weights) {
         return new WriteModels(models, weights);
     }
 
+    /** The model at {@code index} alone, with its weight: to find which models of a failed batch are bad. */
+    public WriteModels single(int index) {
+        return new WriteModels(List.of(models.get(index)), new int[] {weights[index]});
+    }
+
     /** How many records the model at {@code index} stands for. */
     public int weight(int index) {
         return weights[index];
