@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * <p>The fingerprint groups occurrences of the same failure: it hashes the exception types of the cause chain and the
  * top frames of each (class and method only). It ignores message values (ids, amounts), line numbers (which move with
  * every edit), lambda and proxy counters, and framework frames, so one bug keeps one fingerprint across requests and
- * deploys. Two different throw sites give two fingerprints.
+ * deploys. Throw sites in different methods give different fingerprints; two throws of the same exception type
+ * in one method share one (line numbers are ignored on purpose). Caveat: HotSpot's {@code OmitStackTraceInFastThrow}
+ * drops the stack of implicit exceptions (NPE, ArithmeticException, ...) thrown often from compiled code, so those
+ * group by type only; run with {@code -XX:-OmitStackTraceInFastThrow} to keep them apart.
  *
  * @param type the exception's class name
  * @param message the exception's message, possibly null

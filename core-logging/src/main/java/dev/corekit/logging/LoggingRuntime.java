@@ -1,5 +1,6 @@
 package dev.corekit.logging;
 
+import dev.corekit.context.CallContext;
 import dev.corekit.context.ContextExecutors;
 import java.util.Optional;
 
@@ -29,7 +30,10 @@ final class LoggingRuntime {
                     LoggingSettings settings = LoggingSettings.ofDefaults();
                     current = settings.mongodbUri().map(uri -> {
                         MongoSink sink = MongoSink.start(settings);
-                        ContextExecutors.addShutdownHook("corekit-logging-drain", sink::close);
+                        // Registered in the root context: the hook must not carry the request that happened to start
+                        // the sink.
+                        ContextExecutors.addShutdownHook(
+                                "corekit-logging-drain", CallContext.root().wrapTask(sink::close));
                         return sink;
                     });
                     mongo = current;

@@ -1,5 +1,6 @@
 package dev.corekit.logging;
 
+import com.mongodb.ConnectionString;
 import dev.corekit.config.Config;
 import dev.corekit.config.Secret;
 import dev.corekit.config.Setting;
@@ -27,7 +28,9 @@ import org.slf4j.event.Level;
  * @param batchSize records per bulk write
  * @param spillDirectory where WARN+ records go while the buffer is full, replayed in order on recovery
  * @param shutdownDrainTimeout how long JVM shutdown waits for the buffer to drain
- * @param redactKeys attribute and header names (case-insensitive, matched as substrings) whose values are redacted
+ * @param redactKeys attribute and header names (case-insensitive, matched as substrings) whose values are redacted:
+ *     always {@link #DEFAULT_REDACT_KEYS}, plus the keys configured in {@code corekit.logging.redact-keys} (a
+ *     configuration can add keys, never switch the defaults off by mistake)
  * @param persistLevel the lowest level of ordinary log events that Corekit's Logback appender persists (operation
  *     records are always persisted)
  */
@@ -68,8 +71,9 @@ public record LoggingSettings(
             .between(Duration.ofHours(1), Duration.ofDays(3650));
     public static final Setting<Secret> MONGODB_URI = Setting.secret("logging", "mongodb-uri")
             .require(
-                    uri -> uri.reveal().startsWith("mongodb://") || uri.reveal().startsWith("mongodb+srv://"),
-                    "a MongoDB connection string starting with mongodb:// or mongodb+srv://");
+                    LoggingSettings::isConnectionString,
+                    "a MongoDB connection string: mongodb://[user:password@]host[:port][,host...][/database][?options]"
+                            + " or mongodb+srv://...");
     public static final Setting<String> MONGODB_DATABASE = Setting.string(
                     "logging", "mongodb-database", DEFAULT_MONGODB_DATABASE)
             .require(LoggingSettings::isMongoName, "a MongoDB name: 1-64 characters, none of /\\. \"$");
@@ -85,7 +89,9 @@ public record LoggingSettings(
     public static final Setting<Duration> SHUTDOWN_DRAIN_TIMEOUT = Setting.duration(
                     "logging", "shutdown-drain-timeout", DEFAULT_SHUTDOWN_DRAIN_TIMEOUT)
             .between(Duration.ZERO, Duration.ofMinutes(5));
-    public static final Setting<List<String>> REDACT_KEYS = Setting.list("logging", "redact-keys", DEFAULT_REDACT_KEYS);
+    /** Keys redacted in addition to {@link #DEFAULT_REDACT_KEYS}; none by default. */
+    public static final Setting<List<String>> REDACT_KEYS = Setting.list("logging", "redact-keys", List.of());
+
     public static final Level DEFAULT_PERSIST_LEVEL = Level.INFO;
     public static final Setting<Level> PERSIST_LEVEL =
             Setting.oneOf("logging", "persist-level", Level.class, DEFAULT_PERSIST_LEVEL);
@@ -131,7 +137,8 @@ public record LoggingSettings(
         Integer batchSize = reader.get(BATCH_SIZE);
         Path spillDirectory = reader.get(SPILL_DIRECTORY);
         Duration drain = reader.get(SHUTDOWN_DRAIN_TIMEOUT);
-        List<String> redactKeys = reader.get(REDACT_KEYS);
+        List<String> extraRedactKeys = reader.get(REDACT_KEYS);
+        List<String> redactKeys = extraRedactKeys == null ? null : withDefaultRedactKeys(extraRedactKeys);
         Level persistLevel = reader.get(PERSIST_LEVEL);
         if (queueCapacity != null && batchSize != null && batchSize > queueCapacity) {
             reader.reject(
@@ -148,6 +155,22 @@ public record LoggingSettings(
                 drain,
                 redactKeys,
                 persistLevel));
+    }
+
+    private static List<String> withDefaultRedactKeys(List<String> extra) {
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(DEFAULT_REDACT_KEYS);
+        keys.addAll(extra);
+        return List.copyOf(keys);
+    }
+
+    /** Parsed the way the driver will parse it, so a bad URI fails at startup rather than at the first write. */
+    private static boolean isConnectionString(Secret uri) {
+        try {
+            new ConnectionString(uri.reveal());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean isMongoName(String name) {
@@ -202,6 +225,7 @@ public record LoggingSettings(
             return this;
         }
 
+        /** Keys to redact in addition to {@link #DEFAULT_REDACT_KEYS}. */
         public Builder redactKeys(List<String> keys) {
             config = config.with(REDACT_KEYS, List.copyOf(keys));
             return this;

@@ -56,6 +56,29 @@ class LoggingSettingsTest {
     }
 
     @Test
+    void configuredRedactKeysAddToTheDefaultsAndAnEmptyValueKeepsThem() {
+        Config extra = Config.of(Map.of(), Map.of("COREKIT_LOGGING_REDACT_KEYS", "iban,ssn"), Map.of());
+        assertThat(LoggingSettings.load(extra).redactKeys())
+                .containsAll(LoggingSettings.DEFAULT_REDACT_KEYS)
+                .contains("iban", "ssn");
+
+        Config empty = Config.of(Map.of(), Map.of("COREKIT_LOGGING_REDACT_KEYS", ""), Map.of());
+        assertThat(LoggingSettings.load(empty).redactKeys())
+                .containsExactlyElementsOf(LoggingSettings.DEFAULT_REDACT_KEYS);
+    }
+
+    @Test
+    void aMongoUriTheDriverCannotParseIsRejectedAtStartupWithoutShowingItsPassword() {
+        assertThatThrownBy(() -> LoggingSettings.custom(Config.defaultsOnly())
+                        .mongodbUri("mongodb://svc:hunter2@mongo:notaport/logs")
+                        .build())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("corekit.logging.mongodb-uri")
+                .hasMessageContaining("allowed: a MongoDB connection string")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void builderOverridesTheEnvironment() {
         Config config = Config.of(Map.of(), Map.of("COREKIT_LOGGING_BATCH_SIZE", "100"), Map.of());
 

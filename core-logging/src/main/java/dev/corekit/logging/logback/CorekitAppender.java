@@ -14,11 +14,13 @@ import java.util.function.Supplier;
  * a Logback configuration sets {@code <level>}; a level that is not TRACE, DEBUG, INFO, WARN or ERROR is a
  * configuration error and the appender does not start.
  *
- * <p>It never feeds the sink its own output: events of the MongoDB driver ({@code org.mongodb.driver*}) and events
- * logged on the sink's writer thread are skipped, so an unreachable database cannot loop through its own logs.
+ * <p>It never feeds the sink its own output: events of the MongoDB driver ({@code org.mongodb.driver*}), of the sink's
+ * own logger ({@code dev.corekit.logging.MongoSink}) and events logged on the sink's writer thread are skipped, so an unreachable database cannot loop through its own logs.
  */
 public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final String DRIVER_LOGGERS = "org.mongodb.driver";
+    // The sink reports on itself (outage, shutdown report) also from callers' and shutdown threads: never into itself.
+    private static final String SINK_LOGGER = dev.corekit.logging.MongoSink.class.getName();
 
     private Level level;
     private String badLevel;
@@ -63,6 +65,7 @@ public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     protected void append(ILoggingEvent event) {
         if (!event.getLevel().isGreaterOrEqual(level)
                 || event.getLoggerName().startsWith(DRIVER_LOGGERS)
+                || event.getLoggerName().equals(SINK_LOGGER)
                 || PersistentSink.isWriterThread()) {
             return;
         }

@@ -58,7 +58,7 @@ class LogbackGlueTest {
     }
 
     @Test
-    void appenderPersistsAtOrAboveItsLevelAndNeverTheDriversOwnEvents() {
+    void appenderPersistsAtOrAboveItsLevelAndNeverTheDriversOrTheSinksOwnEvents() {
         InMemorySink sink = new InMemorySink();
         CorekitAppender appender = new CorekitAppender();
         appender.setContext(context);
@@ -70,6 +70,8 @@ class LogbackGlueTest {
         appender.doAppend(event(Level.ERROR, "kept", null));
         Logger driver = context.getLogger("org.mongodb.driver.connection");
         appender.doAppend(new LoggingEvent(Logger.class.getName(), driver, Level.ERROR, "socket closed", null, null));
+        Logger sinkItself = context.getLogger("dev.corekit.logging.MongoSink");
+        appender.doAppend(new LoggingEvent(Logger.class.getName(), sinkItself, Level.WARN, "sink closed", null, null));
 
         assertThat(sink.records()).extracting(LogRecord::message).containsExactly("kept");
         assertThat(sink.records().get(0).context().requestId()).isEqualTo("req-1");
