@@ -3,6 +3,7 @@ package dev.corekit.logging.logback;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import dev.corekit.logging.LoggingSettings;
 import dev.corekit.logging.Redactor;
 import dev.corekit.logging.Sink;
 import java.util.function.Supplier;
@@ -49,10 +50,11 @@ public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
                     + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR; events are not persisted");
             return;
         }
+        LoggingSettings settings = EventRecords.settings(this);
         if (level == null) {
-            level = Level.toLevel(EventRecords.settingsPersistLevel().name());
+            level = Level.toLevel(settings.persistLevel().name());
         }
-        redactor = EventRecords.settingsRedactor();
+        redactor = Redactor.of(settings.redactKeys());
         super.start();
     }
 

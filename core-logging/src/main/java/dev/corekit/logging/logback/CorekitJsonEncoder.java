@@ -21,7 +21,7 @@ public class CorekitJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public void start() {
-        redactor = EventRecords.settingsRedactor();
+        redactor = Redactor.of(EventRecords.settings(this).redactKeys());
         super.start();
     }
 

@@ -3,6 +3,8 @@ package dev.corekit.logging.logback;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.core.spi.ContextAware;
+import dev.corekit.config.Config;
 import dev.corekit.config.InvalidSettingException;
 import dev.corekit.logging.ErrorInfo;
 import dev.corekit.logging.LogRecord;
@@ -29,21 +31,16 @@ final class EventRecords {
 
     private EventRecords() {}
 
-    static Redactor settingsRedactor() {
+    /**
+     * The logging settings for a Logback component. Logging must come up even when a setting is wrong: then the
+     * component reports the error as a Logback status (printed at startup) and goes on with the defaults.
+     */
+    static LoggingSettings settings(ContextAware component) {
         try {
-            return Redactor.of(LoggingSettings.ofDefaults().redactKeys());
+            return LoggingSettings.ofDefaults();
         } catch (InvalidSettingException e) {
-            // Logging must come up even when a setting is wrong; the settings error surfaces where they are loaded.
-            return Redactor.ofDefaults();
-        }
-    }
-
-    static org.slf4j.event.Level settingsPersistLevel() {
-        try {
-            return LoggingSettings.ofDefaults().persistLevel();
-        } catch (InvalidSettingException e) {
-            // As for the redactor: the settings error surfaces where the settings are loaded.
-            return LoggingSettings.DEFAULT_PERSIST_LEVEL;
+            component.addError(e.getMessage() + "; logging goes on with corekit's default logging settings");
+            return LoggingSettings.load(Config.defaultsOnly());
         }
     }
 

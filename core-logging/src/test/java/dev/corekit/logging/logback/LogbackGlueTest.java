@@ -98,6 +98,27 @@ class LogbackGlueTest {
     }
 
     @Test
+    void aBadCorekitSettingIsReportedAsALogbackStatusAndLoggingStillComesUp() {
+        System.setProperty("corekit.logging.redact-keys", "token, ,cookie");
+        try {
+            CorekitJsonEncoder encoder = new CorekitJsonEncoder();
+            encoder.setContext(context);
+            encoder.start();
+
+            assertThat(encoder.isStarted()).isTrue();
+            assertThat(new String(encoder.encode(event(Level.INFO, "still logged", null)), StandardCharsets.UTF_8))
+                    .contains("still logged")
+                    .doesNotContain("Bearer x");
+            assertThat(context.getStatusManager().getCopyOfStatusList())
+                    .anySatisfy(status -> assertThat(status.getMessage())
+                            .contains("corekit.logging.redact-keys")
+                            .contains("default logging settings"));
+        } finally {
+            System.clearProperty("corekit.logging.redact-keys");
+        }
+    }
+
+    @Test
     void anUnknownAppenderLevelIsAConfigurationErrorNamingTheValueNotASilentDefault() {
         InMemorySink sink = new InMemorySink();
         CorekitAppender appender = new CorekitAppender();
