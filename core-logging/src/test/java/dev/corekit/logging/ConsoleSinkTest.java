@@ -34,6 +34,11 @@ class ConsoleSinkTest {
         JsonNode done = lines.get(1);
         assertThat(done.get("id").asText()).isEqualTo(lines.get(0).get("id").asText());
         assertThat(done.get("status").asText()).isEqualTo("FAILED");
+        assertThat(done.get("ts").asText())
+                .as("a completion line is stamped when it completed")
+                .isEqualTo(done.get("endedAt").asText());
+        assertThat(done.get("startedAt").asText())
+                .isEqualTo(lines.get(0).get("ts").asText());
         assertThat(done.get("attributes").get("items").asInt()).isEqualTo(2);
         assertThat(done.get("attributes").get("password").asText()).isEqualTo(Redactor.REDACTED);
         assertThat(done.get("stages").get(0).get("name").asText()).isEqualTo("priced");

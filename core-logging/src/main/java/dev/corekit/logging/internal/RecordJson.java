@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * The one JSON shape of a {@link LogRecord}, shared by the console sink and the Logback encoder: one object per line,
- * null fields left out, field names as in the Mongo schema.
+ * null fields left out, field names as in the Mongo schema. {@code ts} is when the line's event happened (a
+ * completion's end, otherwise the start), so a log pipeline that orders by it puts completions where they occurred;
+ * a completion also carries {@code startedAt}.
  */
 public final class RecordJson {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -34,7 +36,7 @@ public final class RecordJson {
     /** Writes the record as one JSON object. */
     public static void write(LogRecord record, JsonGenerator json) throws IOException {
         json.writeStartObject();
-        json.writeStringField("ts", record.startedAt().toString());
+        json.writeStringField("ts", (record.endedAt() != null ? record.endedAt() : record.startedAt()).toString());
         json.writeStringField("level", record.level().name());
         json.writeStringField("kind", record.kind().name());
         json.writeStringField("name", record.name());
@@ -46,6 +48,7 @@ public final class RecordJson {
             json.writeStringField("message", record.message());
         }
         if (record.endedAt() != null) {
+            json.writeStringField("startedAt", record.startedAt().toString());
             json.writeStringField("endedAt", record.endedAt().toString());
             json.writeNumberField("durationMicros", record.durationMicros());
         }
