@@ -27,6 +27,8 @@ import org.slf4j.event.Level;
  * @param queueCapacity records buffered for the Mongo sink before WARN+ spill to disk and lower levels are dropped
  * @param batchSize records per bulk write
  * @param spillDirectory where WARN+ records go while the buffer is full, replayed in order on recovery
+ * @param spillMaxMb at most this many MiB of spill files in {@code spillDirectory}; beyond it WARN+ records are
+ *     dropped and counted like lower levels, so a long outage cannot fill the disk
  * @param shutdownDrainTimeout how long JVM shutdown waits for the buffer to drain
  * @param redactKeys attribute and header names (case-insensitive, matched as substrings) whose values are redacted:
  *     always {@link #DEFAULT_REDACT_KEYS}, plus the keys configured in {@code corekit.logging.redact-keys} (a
@@ -42,6 +44,7 @@ public record LoggingSettings(
         int queueCapacity,
         int batchSize,
         Path spillDirectory,
+        int spillMaxMb,
         Duration shutdownDrainTimeout,
         List<String> redactKeys,
         Level persistLevel) {
@@ -52,6 +55,7 @@ public record LoggingSettings(
     public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
     public static final int DEFAULT_BATCH_SIZE = 512;
     public static final Path DEFAULT_SPILL_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "corekit-spill");
+    public static final int DEFAULT_SPILL_MAX_MB = 1024;
     public static final Duration DEFAULT_SHUTDOWN_DRAIN_TIMEOUT = Duration.ofSeconds(5);
     public static final List<String> DEFAULT_REDACT_KEYS = List.of(
             "authorization",
@@ -86,6 +90,8 @@ public record LoggingSettings(
             Setting.integer("logging", "batch-size", DEFAULT_BATCH_SIZE, 1, 100_000);
     public static final Setting<Path> SPILL_DIRECTORY =
             Setting.path("logging", "spill-directory", DEFAULT_SPILL_DIRECTORY);
+    public static final Setting<Integer> SPILL_MAX_MB =
+            Setting.integer("logging", "spill-max-mb", DEFAULT_SPILL_MAX_MB, 1, 1_048_576);
     public static final Setting<Duration> SHUTDOWN_DRAIN_TIMEOUT = Setting.duration(
                     "logging", "shutdown-drain-timeout", DEFAULT_SHUTDOWN_DRAIN_TIMEOUT)
             .between(Duration.ZERO, Duration.ofMinutes(5));
@@ -136,6 +142,7 @@ public record LoggingSettings(
         Integer queueCapacity = reader.get(QUEUE_CAPACITY);
         Integer batchSize = reader.get(BATCH_SIZE);
         Path spillDirectory = reader.get(SPILL_DIRECTORY);
+        Integer spillMaxMb = reader.get(SPILL_MAX_MB);
         Duration drain = reader.get(SHUTDOWN_DRAIN_TIMEOUT);
         List<String> extraRedactKeys = reader.get(REDACT_KEYS);
         List<String> redactKeys = extraRedactKeys == null ? null : withDefaultRedactKeys(extraRedactKeys);
@@ -152,6 +159,7 @@ public record LoggingSettings(
                 queueCapacity,
                 batchSize,
                 spillDirectory,
+                spillMaxMb,
                 drain,
                 redactKeys,
                 persistLevel));
@@ -217,6 +225,11 @@ public record LoggingSettings(
 
         public Builder spillDirectory(Path directory) {
             config = config.with(SPILL_DIRECTORY, directory);
+            return this;
+        }
+
+        public Builder spillMaxMb(int megabytes) {
+            config = config.with(SPILL_MAX_MB, megabytes);
             return this;
         }
 

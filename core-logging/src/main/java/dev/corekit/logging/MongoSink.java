@@ -68,7 +68,9 @@ import org.slf4j.event.Level;
  *   <li>MongoDB unreachable: the writer retries the same batch with exponential backoff (100 ms doubling to 5 s, up to
  *       20 % jitter) while callers keep queueing. When the queue is full, WARN and ERROR records are appended to a
  *       spill file in {@link LoggingSettings#spillDirectory()} — the one case where the caller's thread does I/O,
- *       under one short lock — and lower levels are dropped and counted exactly per level.
+ *       under one short lock — and lower levels are dropped and counted exactly per level. Spill files are bounded by
+ *       {@link LoggingSettings#spillMaxMb()}: once the directory holds that much, WARN+ records are dropped and
+ *       counted too, and the error is logged, so that a long outage cannot fill the disk.
  *   <li>Spill files: {@code spill-<epoch millis>-<sequence>.jsonl}, one document per line in MongoDB Extended JSON
  *       (exactly the document that would have been written, types preserved). Each append is flushed to the
  *       operating system before {@code accept} returns, so it survives a crash of the process; the file is fsynced

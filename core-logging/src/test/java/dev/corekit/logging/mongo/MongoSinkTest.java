@@ -444,6 +444,49 @@ class MongoSinkTest {
     }
 
     @Test
+    void spillFilesStopAtTheirSizeLimitAndWarnRecordsBeyondItAreCountedAsDropped() throws Exception {
+        MongoSink sink = start(LoggingSettings.custom(Config.defaultsOnly())
+                .mongodbUri("mongodb://127.0.0.1:" + port)
+                .queueCapacity(64)
+                .batchSize(64)
+                .spillDirectory(spill)
+                .spillMaxMb(1)
+                .shutdownDrainTimeout(Duration.ofMillis(200))
+                .build());
+        sink.accept(event(Level.INFO, "warm-up"));
+        await("warm-up written", () -> sink.stats().written() == 1);
+        server.shutdownNow();
+
+        String kilobyte = "w".repeat(1_024);
+        for (int i = 0; i < 3_000; i++) {
+            sink.accept(new LogRecord(
+                    "warn-" + i,
+                    LogRecord.Kind.EVENT,
+                    Level.WARN,
+                    "test",
+                    null,
+                    kilobyte,
+                    Instant.now(),
+                    null,
+                    null,
+                    Map.of(),
+                    List.of(),
+                    null,
+                    "t"));
+        }
+        MongoSink.Stats stats = sink.stats();
+
+        long onDisk;
+        try (Stream<Path> files = Files.list(spill)) {
+            onDisk = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertThat(onDisk).isLessThanOrEqualTo(1024 * 1024);
+        assertThat(stats.spilled()).isBetween(500L, 1_100L);
+        assertThat(stats.dropped().get(Level.WARN)).isGreaterThan(1_000L);
+        assertThat(invariantGap(stats)).isZero();
+    }
+
+    @Test
     void lateStartedNeverOverwritesACompletion() throws Exception {
         MongoSink sink = start(settings(1024, 64, Duration.ofSeconds(5)));
         Instant start = Instant.now();

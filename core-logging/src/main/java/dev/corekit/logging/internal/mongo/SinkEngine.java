@@ -91,7 +91,7 @@ public final class SinkEngine {
         MongoDatabase database = client.getDatabase(settings.mongodbDatabase());
         this.collection = database.getCollection(settings.mongodbCollection());
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.spill = new SpillStore(settings.spillDirectory());
+        this.spill = new SpillStore(settings.spillDirectory(), settings.spillMaxMb() * 1024L * 1024L);
         this.indexes = new Indexes(database, collection, settings.retention());
         // The writer owns its thread (close() unparks, interrupts and joins it) and runs outside any request: the
         // context of whoever started the sink must not stick to every record the writer logs.

@@ -27,6 +27,10 @@ import org.bson.Document;
  * process); the file is fsynced when it is closed (before a replay and at shutdown), not per record, to keep the
  * caller's thread short. The open file is locked, so a second process on the same directory never replays it.
  *
+ * <p>Bounded: once the spill files in the directory take {@code maxBytes} (counted when first needed, then kept up to
+ * date by appends and replays of this store), appends are refused, so a long outage fills no disk: the caller counts
+ * the refused records as dropped and they are reported like every drop.
+ *
  * <p>Thread-safe: appends come from callers' threads (queue full) and the writer; one lock keeps lines whole.
  */
 public final class SpillStore {
@@ -35,6 +39,7 @@ public final class SpillStore {
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final Path directory;
+    private final long maxBytes;
     private final Object lock = new Object();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private FileOutputStream out;
@@ -42,11 +47,14 @@ public final class SpillStore {
     private Writer writer;
     private Path current;
     private long lastMillis;
+    // Bytes of spill files in the directory; -1 until first counted. Guarded by lock.
+    private long bytes = -1;
     // True at start (a previous process may have left files) and after every append.
     private volatile boolean pending = true;
 
-    public SpillStore(Path directory) {
+    public SpillStore(Path directory, long maxBytes) {
         this.directory = directory;
+        this.maxBytes = maxBytes;
     }
 
     /** The directory spill files are in. */
@@ -63,8 +71,23 @@ public final class SpillStore {
         for (Document doc : docs) {
             lines.add(RecordDocuments.toJson(doc));
         }
+        long size = 0;
+        for (String line : lines) {
+            size += line.length() + 1; // the UTF-8 size for ASCII; close enough for a disk budget
+        }
         synchronized (lock) {
             try {
+                if (bytes < 0) {
+                    bytes = bytesOnDisk();
+                }
+                if (bytes + size > maxBytes) {
+                    lastError.compareAndSet(
+                            null,
+                            "spill directory " + directory + " is full (" + bytes + " of " + maxBytes
+                                    + " bytes, corekit.logging.spill-max-mb): WARN+ records are dropped and counted"
+                                    + " until MongoDB takes the spilled ones");
+                    return false;
+                }
                 if (writer == null) {
                     open();
                 }
@@ -73,6 +96,7 @@ public final class SpillStore {
                     writer.write('\n');
                 }
                 writer.flush();
+                bytes += size;
                 pending = true;
                 return true;
             } catch (IOException | RuntimeException e) {
@@ -166,8 +190,28 @@ public final class SpillStore {
         }
     }
 
+    private long bytesOnDisk() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        long total = 0;
+        try (Stream<Path> listing = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) listing::iterator) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+                    try {
+                        total += Files.size(file);
+                    } catch (java.nio.file.NoSuchFileException replayedMeanwhile) {
+                        // deleted by a replay in another process: nothing to count
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
     /** A spill file locked for replay. */
-    public static final class Claim implements AutoCloseable {
+    public final class Claim implements AutoCloseable {
         private final Path file;
         private final FileChannel channel;
 
@@ -194,7 +238,19 @@ public final class SpillStore {
 
         /** Deletes the file: every record of it is in MongoDB. */
         public void delete() throws IOException {
-            Files.deleteIfExists(file);
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return;
+            }
+            if (Files.deleteIfExists(file)) {
+                synchronized (lock) {
+                    if (bytes >= 0) {
+                        bytes = Math.max(0, bytes - size);
+                    }
+                }
+            }
         }
 
         @Override
