@@ -200,17 +200,21 @@ class MongoSinkTest {
     }
 
     static LogRecord event(Level level, String id) {
+        return event(level, id, "m", Map.of());
+    }
+
+    static LogRecord event(Level level, String id, String message, Map<String, Object> attributes) {
         return new LogRecord(
                 id,
                 LogRecord.Kind.EVENT,
                 level,
                 "test",
                 null,
-                "m",
+                message,
                 Instant.now(),
                 null,
                 null,
-                Map.of(),
+                attributes,
                 List.of(),
                 null,
                 "t");
@@ -380,34 +384,12 @@ class MongoSinkTest {
         for (int i = 0; i < 1_200; i++) {
             attributes.put("k" + i, chunk); // about 19 MiB even with every value at the cap: over MongoDB's 16 MiB
         }
-        LogRecord tooLarge = new LogRecord(
-                "too-large",
-                LogRecord.Kind.EVENT,
-                Level.ERROR,
-                "test",
-                null,
-                "m",
-                Instant.now(),
-                null,
-                null,
-                attributes,
-                List.of(),
-                null,
-                "t");
-        LogRecord longMessage = new LogRecord(
-                "long-message",
-                LogRecord.Kind.EVENT,
+        LogRecord tooLarge = event(Level.ERROR, "too-large", "m", attributes);
+        LogRecord longMessage = event(
                 Level.WARN,
-                "test",
-                null,
+                "long-message",
                 "y".repeat(100_000),
-                Instant.now(),
-                null,
-                null,
-                Map.of("decimal", new java.math.BigDecimal("1234567890123456789012345678901234567890.5")),
-                List.of(),
-                null,
-                "t");
+                Map.of("decimal", new java.math.BigDecimal("1234567890123456789012345678901234567890.5")));
         MongoSink sink = start(settings(1024, 64, Duration.ofSeconds(5)));
 
         sink.accept(event(Level.INFO, "before"));
@@ -459,20 +441,7 @@ class MongoSinkTest {
 
         String kilobyte = "w".repeat(1_024);
         for (int i = 0; i < 3_000; i++) {
-            sink.accept(new LogRecord(
-                    "warn-" + i,
-                    LogRecord.Kind.EVENT,
-                    Level.WARN,
-                    "test",
-                    null,
-                    kilobyte,
-                    Instant.now(),
-                    null,
-                    null,
-                    Map.of(),
-                    List.of(),
-                    null,
-                    "t"));
+            sink.accept(event(Level.WARN, "warn-" + i, kilobyte, Map.of()));
         }
         MongoSink.Stats stats = sink.stats();
 
