@@ -6,6 +6,7 @@ import dev.corekit.config.Secret;
 import dev.corekit.config.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -166,7 +167,7 @@ public record LoggingSettings(
     }
 
     private static List<String> withDefaultRedactKeys(List<String> extra) {
-        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(DEFAULT_REDACT_KEYS);
+        LinkedHashSet<String> keys = new LinkedHashSet<>(DEFAULT_REDACT_KEYS);
         keys.addAll(extra);
         return List.copyOf(keys);
     }

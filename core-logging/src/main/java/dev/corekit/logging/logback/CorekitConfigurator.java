@@ -7,8 +7,6 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import dev.corekit.config.InvalidSettingException;
-import dev.corekit.logging.LoggingSettings;
 
 /**
  * Gives a service with no Logback configuration the platform's: JSON lines to stdout ({@link CorekitJsonEncoder}) at
@@ -67,11 +65,6 @@ public class CorekitConfigurator extends ContextAwareBase implements Configurato
     }
 
     private boolean mongoConfigured() {
-        try {
-            return LoggingSettings.ofDefaults().mongodbUri().isPresent();
-        } catch (InvalidSettingException e) {
-            addError("corekit logging settings are invalid; events are not persisted: " + e.getMessage());
-            return false;
-        }
+        return EventRecords.settings(this).mongodbUri().isPresent();
     }
 }

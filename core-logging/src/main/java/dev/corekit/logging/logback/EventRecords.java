@@ -39,7 +39,9 @@ final class EventRecords {
         try {
             return LoggingSettings.ofDefaults();
         } catch (InvalidSettingException e) {
-            component.addError(e.getMessage() + "; logging goes on with corekit's default logging settings");
+            component.addError(e.getMessage()
+                    + "; logging goes on with corekit's default logging settings (JSON to stdout, nothing persisted to"
+                    + " MongoDB)");
             return LoggingSettings.load(Config.defaultsOnly());
         }
     }
