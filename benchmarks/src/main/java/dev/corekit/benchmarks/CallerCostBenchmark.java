@@ -7,9 +7,9 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.corekit.config.Config;
-import dev.corekit.logging.LoggingSettings;
-import dev.corekit.logging.MongoSink;
 import dev.corekit.logging.Recorder;
+import dev.corekit.logging.mongo.MongoSink;
+import dev.corekit.logging.mongo.MongoSinkSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.Map;
@@ -49,7 +49,7 @@ public class CallerCostBenchmark {
         String uri = "mongodb://127.0.0.1:" + address.getPort();
         client = MongoClients.create(uri);
         sink = MongoSink.start(
-                LoggingSettings.custom(Config.defaultsOnly())
+                MongoSinkSettings.custom(Config.defaultsOnly())
                         .mongodbUri(uri)
                         .queueCapacity(16_777_216)
                         .batchSize(1_000)

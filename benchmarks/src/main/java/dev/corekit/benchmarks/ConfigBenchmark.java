@@ -1,7 +1,7 @@
 package dev.corekit.benchmarks;
 
 import dev.corekit.config.Config;
-import dev.corekit.logging.LoggingSettings;
+import dev.corekit.logging.mongo.MongoSinkSettings;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,12 +21,12 @@ public class ConfigBenchmark {
     private final Config config = Config.fromEnvironment();
 
     @Benchmark
-    public LoggingSettings loadLoggingSettings() {
-        return LoggingSettings.load(config);
+    public MongoSinkSettings loadMongoSinkSettings() {
+        return MongoSinkSettings.load(config);
     }
 
     @Benchmark
     public Object resolveOneSetting() {
-        return config.get(LoggingSettings.RETENTION);
+        return config.get(MongoSinkSettings.RETENTION);
     }
 }

@@ -1,6 +1,7 @@
 package dev.corekit.benchmarks;
 
 import dev.corekit.context.CallContext;
+import dev.corekit.context.ContextExecutors;
 import dev.corekit.context.Scope;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
@@ -61,7 +62,7 @@ public class ContextBenchmark {
 
     @Benchmark
     public void corekitSameContext() {
-        CallContext.wrap(task).run();
+        ContextExecutors.wrap(task).run();
     }
 
     @Benchmark

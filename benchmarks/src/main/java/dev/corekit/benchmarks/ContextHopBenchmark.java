@@ -1,6 +1,7 @@
 package dev.corekit.benchmarks;
 
 import dev.corekit.context.CallContext;
+import dev.corekit.context.ContextExecutors;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,7 @@ public class ContextHopBenchmark {
 
     @Benchmark
     public void corekitHop() {
-        corekitRequest.wrapTask(task).run();
+        ContextExecutors.wrap(corekitRequest, task).run();
     }
 
     @Benchmark

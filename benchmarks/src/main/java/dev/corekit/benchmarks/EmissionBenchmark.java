@@ -2,8 +2,8 @@ package dev.corekit.benchmarks;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import dev.corekit.logging.ConsoleSink;
 import dev.corekit.logging.Recorder;
+import dev.corekit.logging.console.ConsoleSink;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.logstash.logback.argument.StructuredArguments;

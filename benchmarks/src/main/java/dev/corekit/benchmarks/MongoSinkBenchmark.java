@@ -7,9 +7,9 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.corekit.config.Config;
 import dev.corekit.logging.LogRecord;
-import dev.corekit.logging.LoggingSettings;
-import dev.corekit.logging.MongoSink;
-import dev.corekit.logging.internal.mongo.RecordDocuments;
+import dev.corekit.logging.mongo.MongoSink;
+import dev.corekit.logging.mongo.MongoSinkSettings;
+import dev.corekit.logging.mongo.internal.RecordDocuments;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -53,7 +53,7 @@ public class MongoSinkBenchmark {
         InetSocketAddress address = server.bind();
         String uri = "mongodb://127.0.0.1:" + address.getPort();
         client = MongoClients.create(uri);
-        LoggingSettings settings = LoggingSettings.custom(Config.defaultsOnly())
+        MongoSinkSettings settings = MongoSinkSettings.custom(Config.defaultsOnly())
                 .mongodbUri(uri)
                 .queueCapacity(65_536)
                 .batchSize(1_000)
@@ -72,8 +72,8 @@ public class MongoSinkBenchmark {
     @Setup(Level.Iteration)
     public void emptyCollections() {
         raw.deleteMany(new Document());
-        client.getDatabase(LoggingSettings.DEFAULT_MONGODB_DATABASE)
-                .getCollection(LoggingSettings.DEFAULT_MONGODB_COLLECTION)
+        client.getDatabase(MongoSinkSettings.DEFAULT_MONGODB_DATABASE)
+                .getCollection(MongoSinkSettings.DEFAULT_MONGODB_COLLECTION)
                 .deleteMany(new Document());
     }
 

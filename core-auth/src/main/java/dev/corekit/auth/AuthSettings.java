@@ -33,8 +33,17 @@ public record AuthSettings(Duration clockSkew, Duration slowCallThreshold, Durat
         Objects.requireNonNull(hungCallThreshold, "hungCallThreshold");
     }
 
-    /** The settings in force for this process. */
+    /** The defaults alone, whatever the environment says. */
     public static AuthSettings ofDefaults() {
+        return load(Config.defaultsOnly());
+    }
+
+    /**
+     * The settings in force for this process: system properties, environment, {@code corekit.properties}, defaults.
+     *
+     * @throws dev.corekit.config.InvalidSettingException naming every bad value
+     */
+    public static AuthSettings fromEnvironment() {
         return load(Config.fromEnvironment());
     }
 

@@ -59,8 +59,17 @@ public record MessagingSettings(
         Objects.requireNonNull(queueType, "queueType");
     }
 
-    /** The settings in force for this process. */
+    /** The defaults alone, whatever the environment says. */
     public static MessagingSettings ofDefaults() {
+        return load(Config.defaultsOnly());
+    }
+
+    /**
+     * The settings in force for this process: system properties, environment, {@code corekit.properties}, defaults.
+     *
+     * @throws dev.corekit.config.InvalidSettingException naming every bad value
+     */
+    public static MessagingSettings fromEnvironment() {
         return load(Config.fromEnvironment());
     }
 

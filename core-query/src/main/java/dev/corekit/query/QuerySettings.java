@@ -27,8 +27,17 @@ public record QuerySettings(Duration slowQueryThreshold, int maxTrackedCommands)
         Objects.requireNonNull(slowQueryThreshold, "slowQueryThreshold");
     }
 
-    /** The settings in force for this process. */
+    /** The defaults alone, whatever the environment says. */
     public static QuerySettings ofDefaults() {
+        return load(Config.defaultsOnly());
+    }
+
+    /**
+     * The settings in force for this process: system properties, environment, {@code corekit.properties}, defaults.
+     *
+     * @throws dev.corekit.config.InvalidSettingException naming every bad value
+     */
+    public static QuerySettings fromEnvironment() {
         return load(Config.fromEnvironment());
     }
 

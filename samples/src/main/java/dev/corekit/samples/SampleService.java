@@ -6,7 +6,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.corekit.config.Config;
 import dev.corekit.config.Setting;
 import dev.corekit.context.CallContext;
+import dev.corekit.context.ContextExecutors;
+import dev.corekit.context.ContextHeaders;
 import dev.corekit.context.Scope;
+import dev.corekit.logging.Operation;
 import dev.corekit.logging.Operations;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * environment, JSON in and out, nothing configured per service. Run it with {@code ./mvnw -Prun-sample package}.
  *
  * <p>Every request opens its {@link CallContext} from the incoming headers ({@code traceparent}, {@code x-request-id})
- * once, in the adapter; handlers run as {@link Operations} and never thread context by hand. The response echoes the
- * request id so a client can find its records.
+ * once, in the adapter; handlers run as {@link Operations} and never thread context by hand. The greeting is composed
+ * on a pool wrapped once at startup ({@link ContextExecutors}), through a {@code CompletableFuture} hop: the nested
+ * operation's record carries the request's context without a line of code for it. The response echoes the request id
+ * so a client can find its records.
  *
  * <p>Routes: {@code GET /health}, {@code GET /greetings?name=Ada}.
  */
@@ -37,6 +44,8 @@ public final class SampleService implements AutoCloseable {
 
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
+    // Wrapped once, here: every task submitted to it runs in the context of the request that submitted it.
+    private final ExecutorService composers = ContextExecutors.newFixedThreadPool("greeting-composer", 2);
 
     private SampleService(HttpServer server) {
         this.server = server;
@@ -62,8 +71,8 @@ public final class SampleService implements AutoCloseable {
     /** The adapter: one context per request, from its headers, active while the handler runs. */
     private void inContext(HttpExchange exchange, Handler handler) throws IOException {
         CallContext context =
-                CallContext.fromHeaders(name -> exchange.getRequestHeaders().getFirst(name.toLowerCase(Locale.ROOT)));
-        exchange.getResponseHeaders().set(CallContext.REQUEST_ID_HEADER, context.requestId());
+                ContextHeaders.extract(name -> exchange.getRequestHeaders().getFirst(name.toLowerCase(Locale.ROOT)));
+        exchange.getResponseHeaders().set(ContextHeaders.REQUEST_ID, context.requestId());
         try (Scope scope = context.activate()) {
             handler.handle();
         }
@@ -81,7 +90,7 @@ public final class SampleService implements AutoCloseable {
         });
     }
 
-    private void greetInOperation(HttpExchange exchange, dev.corekit.logging.Operation op) throws IOException {
+    private void greetInOperation(HttpExchange exchange, Operation op) throws IOException {
         if (!"GET".equals(exchange.getRequestMethod())) {
             respond(exchange, 405, Map.of("error", "only GET is allowed on /greetings"));
             return;
@@ -92,8 +101,12 @@ public final class SampleService implements AutoCloseable {
             return;
         }
         op.attr("nameLength", name.strip().length());
+        // The async hop: composed on the pool, recorded as its own operation under this one, in this request.
+        CompletableFuture<String> greeting = CompletableFuture.supplyAsync(
+                () -> Operations.call("greetings.compose", compose -> "Hello, " + name.strip()), composers);
+        op.stage("composed");
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("greeting", "Hello, " + name.strip());
+        body.put("greeting", greeting.join());
         respond(exchange, 200, body);
     }
 
@@ -124,6 +137,7 @@ public final class SampleService implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        composers.shutdown();
     }
 
     /** Starts the service; its HTTP threads keep the JVM running until it is stopped (Ctrl+C). */

@@ -3,9 +3,11 @@ package dev.corekit.logging.logback;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import dev.corekit.logging.LoggingSettings;
 import dev.corekit.logging.Redactor;
 import dev.corekit.logging.Sink;
+import dev.corekit.logging.internal.ProcessSettings;
+import dev.corekit.logging.mongo.MongoSink;
+import dev.corekit.logging.runtime.LoggingRuntime;
 import java.util.function.Supplier;
 
 /**
@@ -16,17 +18,19 @@ import java.util.function.Supplier;
  * configuration error and the appender does not start.
  *
  * <p>It never feeds the sink its own output: events of the MongoDB driver ({@code org.mongodb.driver*}), of the sink's
- * own logger ({@code dev.corekit.logging.MongoSink}) and events logged on the sink's writer thread are skipped, so an unreachable database cannot loop through its own logs.
+ * own logger ({@code dev.corekit.logging.mongo.MongoSink}) and events logged on the sink's writer thread are skipped,
+ * so an unreachable database cannot loop through its own logs. A bad corekit setting fails {@link #start()} with the
+ * error that names it (Logback reports it at startup).
  */
 public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final String DRIVER_LOGGERS = "org.mongodb.driver";
     // The sink reports on itself (outage, shutdown report) also from callers' and shutdown threads: never into itself.
-    private static final String SINK_LOGGER = dev.corekit.logging.MongoSink.class.getName();
+    private static final String SINK_LOGGER = MongoSink.class.getName();
 
     private Level level;
     private String badLevel;
     private Redactor redactor;
-    private Supplier<Sink> sink = PersistentSink::get;
+    private Supplier<Sink> sink = () -> LoggingRuntime.mongoSink().orElse(null);
 
     /** The lowest level persisted: TRACE, DEBUG, INFO, WARN or ERROR (any case). */
     public void setLevel(String value) {
@@ -50,11 +54,11 @@ public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
                     + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR; events are not persisted");
             return;
         }
-        LoggingSettings settings = EventRecords.settings(this);
         if (level == null) {
-            level = Level.toLevel(settings.persistLevel().name());
+            level = Level.toLevel(
+                    LoggingRuntime.mongoSinkSettings().persistLevel().name());
         }
-        redactor = Redactor.of(settings.redactKeys());
+        redactor = ProcessSettings.redactor();
         super.start();
     }
 
@@ -68,7 +72,7 @@ public class CorekitAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         if (!event.getLevel().isGreaterOrEqual(level)
                 || event.getLoggerName().startsWith(DRIVER_LOGGERS)
                 || event.getLoggerName().equals(SINK_LOGGER)
-                || PersistentSink.isWriterThread()) {
+                || MongoSink.isWriterThread()) {
             return;
         }
         Sink target = sink.get();

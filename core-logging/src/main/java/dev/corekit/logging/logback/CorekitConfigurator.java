@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.corekit.logging.runtime.LoggingRuntime;
 
 /**
  * Gives a service with no Logback configuration the platform's: JSON lines to stdout ({@link CorekitJsonEncoder}) at
@@ -17,6 +18,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * classpath, or {@code -Dlogback.configurationFile} is set, this configurator steps aside. Such a configuration can
  * keep the platform's appenders with {@code <include resource="corekit-base.xml"/>}, which defines
  * {@code COREKIT_CONSOLE} and {@code COREKIT_PERSIST}.
+ *
+ * <p>A bad corekit logging setting fails configuration with the {@link dev.corekit.config.InvalidSettingException}
+ * that names key, value, source and what is allowed; Logback prints it at startup, and the first corekit operation
+ * fails with the same error. Corekit never falls back to defaults silently.
  */
 public class CorekitConfigurator extends ContextAwareBase implements Configurator {
     static final String CONSOLE_APPENDER = "COREKIT_CONSOLE";
@@ -64,7 +69,7 @@ public class CorekitConfigurator extends ContextAwareBase implements Configurato
         return loader.getResource("logback-test.xml") != null || loader.getResource("logback.xml") != null;
     }
 
-    private boolean mongoConfigured() {
-        return EventRecords.settings(this).mongodbUri().isPresent();
+    private static boolean mongoConfigured() {
+        return LoggingRuntime.mongoSinkSettings().mongodbUri().isPresent();
     }
 }

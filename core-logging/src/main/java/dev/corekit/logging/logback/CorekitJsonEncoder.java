@@ -3,7 +3,8 @@ package dev.corekit.logging.logback;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 import dev.corekit.logging.Redactor;
-import dev.corekit.logging.internal.RecordJson;
+import dev.corekit.logging.console.JsonLines;
+import dev.corekit.logging.internal.ProcessSettings;
 
 /**
  * Encodes Logback events as one JSON object per line, in the same shape as corekit's operation records (time, level,
@@ -21,7 +22,7 @@ public class CorekitJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public void start() {
-        redactor = Redactor.of(EventRecords.settings(this).redactKeys());
+        redactor = ProcessSettings.redactor();
         super.start();
     }
 
@@ -33,7 +34,7 @@ public class CorekitJsonEncoder extends EncoderBase<ILoggingEvent> {
     @Override
     public byte[] encode(ILoggingEvent event) {
         Redactor active = redactor == null ? Redactor.ofDefaults() : redactor;
-        return RecordJson.toLine(EventRecords.toRecord(event, active));
+        return JsonLines.toLine(EventRecords.toRecord(event, active));
     }
 
     @Override

@@ -3,60 +3,33 @@ package dev.corekit.logging.logback;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxy;
-import ch.qos.logback.core.spi.ContextAware;
-import dev.corekit.config.Config;
-import dev.corekit.config.InvalidSettingException;
+import dev.corekit.context.CallContext;
+import dev.corekit.context.TraceIds;
 import dev.corekit.logging.ErrorInfo;
 import dev.corekit.logging.LogRecord;
-import dev.corekit.logging.LoggingSettings;
 import dev.corekit.logging.Redactor;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
 
 /** Turns Logback events into corekit records: the one conversion both the encoder and the appender use. */
 final class EventRecords {
-    /** MDC keys that CallContext writes; read back so events carry the same context as operation records. */
-    static final String MDC_REQUEST_ID = "requestId";
-
-    static final String MDC_TRACE_ID = "traceId";
-    static final String MDC_SPAN_ID = "spanId";
-    static final String MDC_OPERATION_ID = "operationId";
-    static final String MDC_CALLER = "caller";
-    static final String MDC_TENANT = "tenant";
-
     private EventRecords() {}
-
-    /**
-     * The logging settings for a Logback component. Logging must come up even when a setting is wrong: then the
-     * component reports the error as a Logback status (printed at startup) and goes on with the defaults.
-     */
-    static LoggingSettings settings(ContextAware component) {
-        try {
-            return LoggingSettings.ofDefaults();
-        } catch (InvalidSettingException e) {
-            component.addError(e.getMessage()
-                    + "; logging goes on with corekit's default logging settings (JSON to stdout, nothing persisted to"
-                    + " MongoDB)");
-            return LoggingSettings.load(Config.defaultsOnly());
-        }
-    }
 
     static LogRecord toRecord(ILoggingEvent event, Redactor redactor) {
         Map<String, String> mdc = event.getMDCPropertyMap();
         LogRecord.RecordContext context = mdc == null || mdc.isEmpty()
                 ? LogRecord.RecordContext.EMPTY
                 : new LogRecord.RecordContext(
-                        mdc.get(MDC_REQUEST_ID),
-                        mdc.get(MDC_TRACE_ID),
-                        mdc.get(MDC_SPAN_ID),
-                        mdc.get(MDC_OPERATION_ID),
-                        mdc.get(MDC_CALLER),
-                        mdc.get(MDC_TENANT));
+                        mdc.get(CallContext.MDC_REQUEST_ID),
+                        mdc.get(CallContext.MDC_TRACE_ID),
+                        mdc.get(CallContext.MDC_SPAN_ID),
+                        null,
+                        mdc.get(CallContext.MDC_OPERATION_ID),
+                        mdc.get(CallContext.MDC_CALLER),
+                        mdc.get(CallContext.MDC_TENANT));
         Map<String, Object> attributes = Map.of();
         List<KeyValuePair> pairs = event.getKeyValuePairs();
         IThrowableProxy proxy = event.getThrowableProxy();
@@ -77,7 +50,7 @@ final class EventRecords {
             attributes = redactor.redact(raw);
         }
         return new LogRecord(
-                HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
+                TraceIds.newSpanId(),
                 LogRecord.Kind.EVENT,
                 level(event.getLevel()),
                 event.getLoggerName(),

@@ -1,6 +1,7 @@
 package dev.corekit.logging.logback;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -9,6 +10,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corekit.config.InvalidSettingException;
 import dev.corekit.logging.InMemorySink;
 import dev.corekit.logging.LogRecord;
 import dev.corekit.logging.Redactor;
@@ -70,7 +72,7 @@ class LogbackGlueTest {
         appender.doAppend(event(Level.ERROR, "kept", null));
         Logger driver = context.getLogger("org.mongodb.driver.connection");
         appender.doAppend(new LoggingEvent(Logger.class.getName(), driver, Level.ERROR, "socket closed", null, null));
-        Logger sinkItself = context.getLogger("dev.corekit.logging.MongoSink");
+        Logger sinkItself = context.getLogger(dev.corekit.logging.mongo.MongoSink.class.getName());
         appender.doAppend(new LoggingEvent(Logger.class.getName(), sinkItself, Level.WARN, "sink closed", null, null));
 
         assertThat(sink.records()).extracting(LogRecord::message).containsExactly("kept");
@@ -98,23 +100,30 @@ class LogbackGlueTest {
     }
 
     @Test
-    void aBadCorekitSettingIsReportedAsALogbackStatusAndLoggingStillComesUp() {
+    void aBadCorekitSettingFailsTheEncoderAppenderAndConfiguratorNamingItNeverASilentDefault() {
         System.setProperty("corekit.logging.redact-keys", "token, ,cookie");
+        System.setProperty("corekit.logging.retention", "999999999999999d");
         try {
             CorekitJsonEncoder encoder = new CorekitJsonEncoder();
             encoder.setContext(context);
-            encoder.start();
+            assertThatThrownBy(encoder::start)
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("corekit.logging.redact-keys");
+            assertThat(encoder.isStarted()).isFalse();
 
-            assertThat(encoder.isStarted()).isTrue();
-            assertThat(new String(encoder.encode(event(Level.INFO, "still logged", null)), StandardCharsets.UTF_8))
-                    .contains("still logged")
-                    .doesNotContain("Bearer x");
-            assertThat(context.getStatusManager().getCopyOfStatusList())
-                    .anySatisfy(status -> assertThat(status.getMessage())
-                            .contains("corekit.logging.redact-keys")
-                            .contains("default logging settings"));
+            CorekitAppender appender = new CorekitAppender();
+            appender.setContext(context);
+            assertThatThrownBy(appender::start)
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("corekit.logging.retention = \"999999999999999d\"")
+                    .hasMessageContaining("system property corekit.logging.retention");
+
+            assertThatThrownBy(() -> configure(new LoggerContext()))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("corekit.logging.redact-keys");
         } finally {
             System.clearProperty("corekit.logging.redact-keys");
+            System.clearProperty("corekit.logging.retention");
         }
     }
 

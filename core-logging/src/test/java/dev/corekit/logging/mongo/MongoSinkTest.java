@@ -22,12 +22,10 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.corekit.config.Config;
 import dev.corekit.logging.LogRecord;
-import dev.corekit.logging.LoggingSettings;
-import dev.corekit.logging.MongoSink;
 import dev.corekit.logging.Recorder;
-import dev.corekit.logging.internal.mongo.Indexes;
-import dev.corekit.logging.internal.mongo.RecordDocuments;
-import dev.corekit.logging.internal.mongo.Tuning;
+import dev.corekit.logging.mongo.internal.Indexes;
+import dev.corekit.logging.mongo.internal.RecordDocuments;
+import dev.corekit.logging.mongo.internal.Tuning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -145,12 +143,12 @@ class MongoSinkTest {
         }
     }
 
-    LoggingSettings settings(int queueCapacity, int batchSize, Duration drain) {
+    MongoSinkSettings settings(int queueCapacity, int batchSize, Duration drain) {
         return settings(queueCapacity, batchSize, drain, Duration.ofDays(7));
     }
 
-    LoggingSettings settings(int queueCapacity, int batchSize, Duration drain, Duration retention) {
-        return LoggingSettings.custom(Config.defaultsOnly())
+    MongoSinkSettings settings(int queueCapacity, int batchSize, Duration drain, Duration retention) {
+        return MongoSinkSettings.custom(Config.defaultsOnly())
                 .mongodbUri("mongodb://127.0.0.1:" + port)
                 .queueCapacity(queueCapacity)
                 .batchSize(batchSize)
@@ -160,15 +158,15 @@ class MongoSinkTest {
                 .build();
     }
 
-    MongoSink start(LoggingSettings settings) {
+    MongoSink start(MongoSinkSettings settings) {
         MongoSink sink = MongoSink.start(settings, client);
         sinks.add(sink);
         return sink;
     }
 
     MongoCollection<Document> collection() {
-        return client.getDatabase(LoggingSettings.DEFAULT_MONGODB_DATABASE)
-                .getCollection(LoggingSettings.DEFAULT_MONGODB_COLLECTION);
+        return client.getDatabase(MongoSinkSettings.DEFAULT_MONGODB_DATABASE)
+                .getCollection(MongoSinkSettings.DEFAULT_MONGODB_COLLECTION);
     }
 
     List<Document> indexes() {
@@ -427,7 +425,7 @@ class MongoSinkTest {
 
     @Test
     void spillFilesStopAtTheirSizeLimitAndWarnRecordsBeyondItAreCountedAsDropped() throws Exception {
-        MongoSink sink = start(LoggingSettings.custom(Config.defaultsOnly())
+        MongoSink sink = start(MongoSinkSettings.custom(Config.defaultsOnly())
                 .mongodbUri("mongodb://127.0.0.1:" + port)
                 .queueCapacity(64)
                 .batchSize(64)

@@ -52,8 +52,17 @@ public record StorageSettings(
         Objects.requireNonNull(signedUrlMaxTtl, "signedUrlMaxTtl");
     }
 
-    /** The settings in force for this process. */
+    /** The defaults alone, whatever the environment says. */
     public static StorageSettings ofDefaults() {
+        return load(Config.defaultsOnly());
+    }
+
+    /**
+     * The settings in force for this process: system properties, environment, {@code corekit.properties}, defaults.
+     *
+     * @throws dev.corekit.config.InvalidSettingException naming every bad value
+     */
+    public static StorageSettings fromEnvironment() {
         return load(Config.fromEnvironment());
     }
 

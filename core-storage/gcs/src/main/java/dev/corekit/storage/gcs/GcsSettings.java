@@ -30,8 +30,17 @@ public record GcsSettings(Optional<String> projectId, Optional<URI> host) {
         Objects.requireNonNull(host, "host");
     }
 
-    /** The settings in force for this process. */
+    /** The defaults alone, whatever the environment says. */
     public static GcsSettings ofDefaults() {
+        return load(Config.defaultsOnly());
+    }
+
+    /**
+     * The settings in force for this process: system properties, environment, {@code corekit.properties}, defaults.
+     *
+     * @throws dev.corekit.config.InvalidSettingException naming every bad value
+     */
+    public static GcsSettings fromEnvironment() {
         return load(Config.fromEnvironment());
     }
 

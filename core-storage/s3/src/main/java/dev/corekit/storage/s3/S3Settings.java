@@ -45,8 +45,17 @@ public record S3Settings(String region, Optional<URI> endpoint, boolean pathStyl
         Objects.requireNonNull(checksumProfile, "checksumProfile");
     }
 
-    /** The settings in force for this process. */
+    /** The defaults alone, whatever the environment says. */
     public static S3Settings ofDefaults() {
+        return load(Config.defaultsOnly());
+    }
+
+    /**
+     * The settings in force for this process: system properties, environment, {@code corekit.properties}, defaults.
+     *
+     * @throws dev.corekit.config.InvalidSettingException naming every bad value
+     */
+    public static S3Settings fromEnvironment() {
         return load(Config.fromEnvironment());
     }
 
