@@ -124,11 +124,11 @@ class CommandMonitorTest {
     @Test
     void aSlowQueryIsRecordedWithItsRedactedShapeInItsOperationsContext() {
         mongo.backend.latency("users", 40);
-        users.insertOne(new Document("email", "ada@example.com").append("age", 36));
+        users.insertOne(new Document("email", "ada@example.com").append("age", 40_000));
         mongo.sink.clear();
 
         String operationId = mongo.recorder.call("users.search", op -> {
-            users.find(Filters.and(Filters.eq("email", "ada@example.com"), Filters.gt("age", 30)))
+            users.find(Filters.and(Filters.eq("email", "ada@example.com"), Filters.gt("age", 31_337)))
                     .sort(Sorts.descending("age"))
                     .first();
             return op.id();
@@ -145,7 +145,7 @@ class CommandMonitorTest {
                 .containsEntry("outcome", "succeeded")
                 .containsEntry("documents", 1);
         assertThat((Long) record.attributes().get("durationMs")).isGreaterThanOrEqualTo(25L);
-        assertThat(record.toString()).doesNotContain("ada@example.com").doesNotContain("30");
+        assertThat(record.toString()).doesNotContain("ada@example.com").doesNotContain("31337");
         assertThat(mongo.client.monitor().totals().slowCommands())
                 .as("the insert before it was slow too")
                 .isEqualTo(2);
