@@ -35,7 +35,7 @@ import java.util.Objects;
  *   <li>{@value #SLOW_CALLS} (when configured): the watchdog watches the call, see SlowCallWatchdog;
  *   <li>{@value #CORS} (when configured): preflights are answered here, and CORS headers are on every response,
  *       401 and 403 included, so browsers can read them;
- *   <li>{@value #AUTH} (when configured): the procedure's auth variant, see Authenticator;
+ *   <li>{@value #AUTH} (when configured): the procedure's auth variant, see {@link Authenticator};
  *   <li>the service's own interceptors, in the order added, then the handler.
  * </ol>
  *
@@ -139,6 +139,7 @@ public final class Pipeline implements Interceptor {
     public static final class Builder {
         private Procedures procedures = Procedures.ofDefaults();
         private Recorder recorder;
+        private Authenticator auth;
         private final List<Interceptor> service = new ArrayList<>();
 
         private Builder() {}
@@ -155,16 +156,45 @@ public final class Pipeline implements Interceptor {
             return this;
         }
 
+        /** Authenticates every procedure with the variant it names (or the default one). */
+        public Builder auth(Authenticator authenticator) {
+            this.auth = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
         /** Adds a service interceptor; they run after the built-ins, in the order added. */
         public Builder add(Interceptor interceptor) {
             service.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 
+        /**
+         * The pipeline.
+         *
+         * @throws IllegalStateException when a routed procedure names an auth variant the authenticator does not know,
+         *     or names one (other than public) while no authenticator is set
+         */
         public Pipeline build() {
+            for (Procedure procedure : procedures.routed()) {
+                String variant = procedure.authVariant().orElse(null);
+                if (variant == null || variant.equals(Procedure.PUBLIC)) {
+                    continue;
+                }
+                if (auth == null) {
+                    throw new IllegalStateException("procedure " + procedure.name() + " requires the auth variant '"
+                            + variant + "' but the pipeline has no authenticator");
+                }
+                if (!auth.knows(variant)) {
+                    throw new IllegalStateException("procedure " + procedure.name()
+                            + " requires the unknown auth variant '" + variant + "'; known: " + auth.variantNames());
+                }
+            }
             List<Interceptor> list = new ArrayList<>();
             list.add(new RequestContextInterceptor(REQUEST_CONTEXT));
             list.add(new CallRecordInterceptor(CALL_RECORD, recorder));
+            if (auth != null) {
+                list.add(auth);
+            }
             list.addAll(service);
             return new Pipeline(list, procedures);
         }

@@ -53,6 +53,11 @@ public final class Procedures {
         return fallback(upper);
     }
 
+    /** The procedures of every route, in order. */
+    public List<Procedure> routed() {
+        return routes.stream().map(Route::procedure).toList();
+    }
+
     private static Procedure fallback(String method) {
         return switch (method) {
             case "GET" -> Fallbacks.GET;
