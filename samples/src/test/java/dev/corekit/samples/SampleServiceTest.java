@@ -2,13 +2,14 @@ package dev.corekit.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corekit.config.Config;
 import dev.corekit.logging.GlobalRecorder;
 import dev.corekit.logging.InMemorySink;
 import dev.corekit.logging.LogRecord;
 import dev.corekit.logging.Recorder;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,16 +19,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** The orders service over real HTTP, on its embedded defaults (in-process MongoDB-wire server). */
 class SampleServiceTest {
-    static SampleService service;
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
     static final InMemorySink RECORDS = new InMemorySink();
+    static final String TWO_TEAS_AND_A_MUG =
+            "{\"items\":[{\"sku\":\"TEA-GREEN\",\"quantity\":2},{\"sku\":\"MUG\",\"quantity\":1}]}";
+    static SampleService service;
     static GlobalRecorder.Installed recorder;
 
     @BeforeAll
     static void start() throws IOException {
         recorder = GlobalRecorder.install(Recorder.of(RECORDS));
-        service = SampleService.start(Config.defaultsOnly().with(SampleService.PORT, 0));
+        service = SampleService.start(Config.defaultsOnly().with(SampleSettings.PORT, 0));
     }
 
     @AfterAll
@@ -36,90 +41,143 @@ class SampleServiceTest {
         recorder.close();
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    static HttpResponse<String> send(String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(service.baseUri().resolve(path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    /** The completion record of the operation {@code name} in request {@code requestId}. */
+    static LogRecord completion(String requestId, String name) throws InterruptedException {
+        return RECORDS.await(
+                        r -> requestId.equals(r.context().requestId())
+                                && r.name().equals(name)
+                                && !r.isStart(),
+                        1,
+                        Duration.ofSeconds(5))
+                .get(0);
     }
 
     @Test
-    void healthAnswersUp() throws Exception {
-        HttpResponse<String> response = get("/health");
+    void healthReportsEachDependency() throws Exception {
+        HttpResponse<String> response = send("GET", "/health", null);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(json(response).path("status").asText()).isEqualTo("UP");
+        assertThat(json(response).path("checks").path("mongodb").asText()).isEqualTo("UP");
     }
 
     @Test
-    void greetingUsesTheDecodedName() throws Exception {
-        HttpResponse<String> response = get("/greetings?name=Ada%20L");
+    void anOrderIsPricedFromTheCatalogStoredAndReadBack() throws Exception {
+        HttpResponse<String> created = send("POST", "/orders", TWO_TEAS_AND_A_MUG);
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"greeting\":\"Hello, Ada L\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode order = json(created);
+        assertThat(order.path("totalCents").asLong()).isEqualTo(2 * 450 + 1_200);
+        assertThat(order.path("status").asText()).isEqualTo("NEW");
+        assertThat(created.headers().firstValue("Location"))
+                .contains("/orders/" + order.path("id").asText());
+
+        HttpResponse<String> fetched = send("GET", "/orders/" + order.path("id").asText(), null);
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        assertThat(json(fetched)).isEqualTo(order);
+
+        HttpResponse<String> listed = send("GET", "/orders?limit=100", null);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(json(listed).path("orders").findValuesAsText("id"))
+                .contains(order.path("id").asText());
     }
 
     @Test
     void eachRequestIsOneOperationInTheCallersTrace() throws Exception {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/greetings?name=Grace"))
-                        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
-                        .header("x-request-id", "req-sample-1")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(
+                "POST",
+                "/orders",
+                TWO_TEAS_AND_A_MUG,
+                "traceparent",
+                "00-" + traceId + "-00f067aa0ba902b7-01",
+                "x-request-id",
+                "req-sample-1");
 
         assertThat(response.headers().firstValue("x-request-id")).contains("req-sample-1");
-        // The response leaves inside the operation, so its completion record may follow the response by a moment.
-        List<LogRecord> records = RECORDS.await(
-                r -> "req-sample-1".equals(r.context().requestId()) && r.name().equals("greetings.get"),
+        // The response leaves inside the call's operation, so its completion record may follow it by a moment.
+        List<LogRecord> call = RECORDS.await(
+                r -> "req-sample-1".equals(r.context().requestId()) && r.name().equals("orders.create"),
                 2,
                 Duration.ofSeconds(5));
-        assertThat(records)
+        assertThat(call)
                 .extracting(LogRecord::status)
                 .containsExactly(LogRecord.Status.STARTED, LogRecord.Status.SUCCEEDED);
-        LogRecord request = records.get(1);
-        assertThat(request.context().traceId()).isEqualTo(traceId);
-        assertThat(request.context().parentSpanId()).isEqualTo("00f067aa0ba902b7");
-        assertThat(request.attributes()).containsEntry("nameLength", 5);
-        assertThat(request.stages()).extracting(LogRecord.Stage::name).containsExactly("composed");
+        assertThat(call.get(1).context().traceId()).isEqualTo(traceId);
+        assertThat(call.get(1).context().parentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(call.get(1).attributes()).containsEntry("http.status", 201);
+
+        LogRecord place = completion("req-sample-1", "order.place");
+        assertThat(place.context().parentOperationId()).isEqualTo(call.get(1).id());
+        assertThat(place.attributes()).containsEntry("items", 2).containsKey("db.roundTrips");
+        assertThat(place.stages()).extracting(LogRecord.Stage::name).containsExactly("priced", "stored");
     }
 
     @Test
     void theCompletableFutureHopOnTheWrappedPoolIsRecordedInTheRequestsContext() throws Exception {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/greetings?name=Ada"))
-                        .header("x-request-id", "req-sample-hop")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
+        HttpResponse<String> response = send("POST", "/orders", TWO_TEAS_AND_A_MUG, "x-request-id", "req-sample-hop");
+        assertThat(response.statusCode()).isEqualTo(201);
 
-        LogRecord request = RECORDS.await(
-                        r -> "req-sample-hop".equals(r.context().requestId())
-                                && r.name().equals("greetings.get")
-                                && !r.isStart(),
-                        1,
-                        Duration.ofSeconds(5))
-                .get(0);
-        LogRecord hop = RECORDS.await(
-                        r -> r.name().equals("greetings.compose")
-                                && !r.isStart()
-                                && request.id().equals(r.context().parentOperationId()),
-                        1,
-                        Duration.ofSeconds(5))
-                .get(0);
-        assertThat(hop.context().requestId()).isEqualTo("req-sample-hop");
-        assertThat(hop.context().traceId()).isEqualTo(request.context().traceId());
-        assertThat(hop.context().parentSpanId()).isEqualTo(request.id());
-        assertThat(hop.thread()).startsWith("greeting-composer-");
+        LogRecord place = completion("req-sample-hop", "order.place");
+        LogRecord hop = completion("req-sample-hop", "order.price");
+        assertThat(hop.context().parentOperationId()).isEqualTo(place.id());
+        assertThat(hop.context().traceId()).isEqualTo(place.context().traceId());
+        assertThat(hop.context().parentSpanId()).isEqualTo(place.id());
+        assertThat(hop.thread()).startsWith("order-pricing-");
+        assertThat(place.thread()).doesNotStartWith("order-pricing-");
     }
 
     @Test
-    void missingNameIsAClearBadRequest() throws Exception {
-        HttpResponse<String> response = get("/greetings");
+    void anOrderWithoutItemsIsAClearBadRequest() throws Exception {
+        HttpResponse<String> response = send("POST", "/orders", "{\"items\":[]}", "x-request-id", "req-sample-empty");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("query parameter 'name' is required");
+        assertThat(json(response).path("code").asText()).isEqualTo("INVALID_ORDER");
+        assertThat(json(response).path("message").asText()).isEqualTo("An order needs at least one item.");
+        assertThat(json(response).path("requestId").asText()).isEqualTo("req-sample-empty");
+        assertThat(completion("req-sample-empty", "orders.create").status()).isEqualTo(LogRecord.Status.FAILED);
+    }
+
+    @Test
+    void anUnknownSkuOrAMalformedBodyIsAClearBadRequest() throws Exception {
+        HttpResponse<String> unknown = send("POST", "/orders", "{\"items\":[{\"sku\":\"PONY\",\"quantity\":1}]}");
+        HttpResponse<String> malformed = send("POST", "/orders", "{\"items\":");
+
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).path("message").asText()).contains("TEA-GREEN");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json(malformed).path("code").asText()).isEqualTo("INVALID_BODY");
+    }
+
+    @Test
+    void anUnknownOrderOrRouteIsNotFound() throws Exception {
+        assertThat(send("GET", "/orders/000000000000000000000000", null).statusCode())
+                .isEqualTo(404);
+        assertThat(send("GET", "/nothing-here", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aBadLimitIsRejectedWithItsRange() throws Exception {
+        HttpResponse<String> response = send("GET", "/orders?limit=5000", null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("message").asText()).contains("1 to 100");
     }
 }

@@ -1,0 +1,147 @@
+package dev.corekit.samples.walkthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corekit.context.ContextHeaders;
+import dev.corekit.context.TraceIds;
+import dev.corekit.logging.LogRecord;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, create an
+ * order, read it back, list orders, then print every record the create request produced, as a tree. Each step says
+ * what it sent and got; a step that gets an unexpected answer stops the tour with an error saying which step and what
+ * came back.
+ *
+ * <p>Each request carries its own {@code x-request-id} ({@code walkthrough-<step>-<random>}), which the service adopts
+ * as the request id of its records: that is how a client, a support engineer or this tour finds them.
+ */
+public final class Walkthrough {
+    private static final Logger LOG = LoggerFactory.getLogger(Walkthrough.class);
+
+    /** How long the tour waits for a request's records to settle. */
+    public static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final RecentRequests records;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String run = TraceIds.newSpanId().substring(0, 6);
+    private int step;
+
+    private Walkthrough(URI base, RecentRequests records) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.records = Objects.requireNonNull(records, "records");
+    }
+
+    /**
+     * What the tour saw.
+     *
+     * @param orderId the order it created
+     * @param createRequestId the request id of the create call
+     * @param createRecords every record of the create call
+     * @param listed how many orders the listing returned
+     */
+    public record Report(String orderId, String createRequestId, List<LogRecord> createRecords, int listed) {}
+
+    /**
+     * Runs the tour against the service at {@code base}, reading records from {@code records}.
+     *
+     * @throws IllegalStateException when a step gets an answer it did not expect
+     */
+    public static Report run(URI base, RecentRequests records) throws IOException, InterruptedException {
+        return new Walkthrough(base, records).tour();
+    }
+
+    private Report tour() throws IOException, InterruptedException {
+        LOG.info("");
+        LOG.info("=== corekit sample walk-through against {} ===", base);
+
+        Exchange health = send("health", "GET", "/health", null, 200);
+        LOG.info("    {}", health.body());
+
+        Exchange created = send(
+                "create-order",
+                "POST",
+                "/orders",
+                "{\"items\":[{\"sku\":\"TEA-GREEN\",\"quantity\":2},{\"sku\":\"MUG\",\"quantity\":1}]}",
+                201);
+        String orderId = created.json().path("id").asText();
+        LOG.info(
+                "    order {} for {} cents, Location: {}",
+                orderId,
+                created.json().path("totalCents"),
+                created.header("Location"));
+
+        Exchange fetched = send("get-order", "GET", "/orders/" + orderId, null, 200);
+        LOG.info("    status {}", fetched.json().path("status").asText());
+
+        Exchange listed = send("list-orders", "GET", "/orders?limit=10", null, 200);
+        int count = listed.json().path("orders").size();
+        LOG.info("    {} order(s) on the first page", count);
+
+        List<LogRecord> createRecords = records.awaitSettled(
+                created.requestId(),
+                list -> list.stream().anyMatch(r -> r.name().equals("orders.create") && !r.isStart()),
+                RECORD_TIMEOUT);
+        LOG.info("");
+        LOG.info("--- the records of one request: x-request-id {} ---", created.requestId());
+        RecordTree.lines(createRecords).forEach(line -> LOG.info("    {}", line));
+        LOG.info("");
+        LOG.info(
+                "Where to look: every record is a JSON line on stdout (search for \"requestId\":\"{}\");",
+                created.requestId());
+        LOG.info(
+                "with COREKIT_LOGGING_MONGODB_URI set they are also documents in MongoDB: find({requestId: \"{}\"}).",
+                created.requestId());
+        LOG.info("=== walk-through done ===");
+        return new Report(orderId, created.requestId(), createRecords, count);
+    }
+
+    private Exchange send(String name, String method, String path, String body, int expected)
+            throws IOException, InterruptedException {
+        step++;
+        String requestId = "walkthrough-" + name + "-" + run;
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header(ContextHeaders.REQUEST_ID, requestId)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        LOG.info("[{}] {} {} -> {}", step, method, path, response.statusCode());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException("walk-through step " + step + " (" + name + "): expected " + expected
+                    + " from " + method + " " + path + ", got " + response.statusCode() + ": " + response.body());
+        }
+        return new Exchange(requestId, response);
+    }
+
+    private record Exchange(String requestId, HttpResponse<String> response) {
+        String body() {
+            return response.body();
+        }
+
+        String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        JsonNode json() throws IOException {
+            return JSON.readTree(response.body());
+        }
+    }
+}
