@@ -32,7 +32,7 @@ import java.util.Objects;
  *   <li>{@value #CALL_RECORD}: one {@code Operation} record per call, named after the procedure; its outcome follows
  *       the response: 4xx and 5xx complete it as failed with the error body's code, an exception fails it and is
  *       answered with a 500 {@link ErrorBody} (never a stack trace);
- *   <li>{@value #SLOW_CALLS} (when configured): the watchdog watches the call, see SlowCallWatchdog;
+ *   <li>{@value #SLOW_CALLS} (when configured): the watchdog watches the call, see {@link SlowCallWatchdog};
  *   <li>{@value #CORS} (when configured): preflights are answered here, and CORS headers are on every response,
  *       401 and 403 included, so browsers can read them;
  *   <li>{@value #AUTH} (when configured): the procedure's auth variant, see {@link Authenticator};
@@ -140,6 +140,7 @@ public final class Pipeline implements Interceptor {
         private Procedures procedures = Procedures.ofDefaults();
         private Recorder recorder;
         private Authenticator auth;
+        private SlowCallWatchdog slowCalls;
         private final List<Interceptor> service = new ArrayList<>();
 
         private Builder() {}
@@ -153,6 +154,12 @@ public final class Pipeline implements Interceptor {
         /** Where call records go; the process-wide recorder ({@code GlobalRecorder}) at each call unless set. */
         public Builder recorder(Recorder recorder) {
             this.recorder = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /** Watches every call for slow and hung calls. */
+        public Builder slowCalls(SlowCallWatchdog watchdog) {
+            this.slowCalls = Objects.requireNonNull(watchdog, "watchdog");
             return this;
         }
 
@@ -192,6 +199,9 @@ public final class Pipeline implements Interceptor {
             List<Interceptor> list = new ArrayList<>();
             list.add(new RequestContextInterceptor(REQUEST_CONTEXT));
             list.add(new CallRecordInterceptor(CALL_RECORD, recorder));
+            if (slowCalls != null) {
+                list.add(slowCalls);
+            }
             if (auth != null) {
                 list.add(auth);
             }
