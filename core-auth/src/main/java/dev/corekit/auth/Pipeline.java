@@ -141,6 +141,7 @@ public final class Pipeline implements Interceptor {
         private Recorder recorder;
         private Authenticator auth;
         private SlowCallWatchdog slowCalls;
+        private CorsPolicy cors;
         private final List<Interceptor> service = new ArrayList<>();
 
         private Builder() {}
@@ -160,6 +161,12 @@ public final class Pipeline implements Interceptor {
         /** Watches every call for slow and hung calls. */
         public Builder slowCalls(SlowCallWatchdog watchdog) {
             this.slowCalls = Objects.requireNonNull(watchdog, "watchdog");
+            return this;
+        }
+
+        /** Answers preflights and adds CORS headers to every response (401/403 included). */
+        public Builder cors(CorsPolicy policy) {
+            this.cors = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -201,6 +208,9 @@ public final class Pipeline implements Interceptor {
             list.add(new CallRecordInterceptor(CALL_RECORD, recorder));
             if (slowCalls != null) {
                 list.add(slowCalls);
+            }
+            if (cors != null) {
+                list.add(cors);
             }
             if (auth != null) {
                 list.add(auth);

@@ -2,6 +2,15 @@ package dev.corekit.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corekit.auth.session.SessionStore;
+import dev.corekit.auth.token.Algorithm;
+import dev.corekit.auth.token.KeySet;
+import dev.corekit.auth.token.MutableClock;
+import dev.corekit.auth.token.SigningKey;
+import dev.corekit.auth.token.TokenPair;
+import dev.corekit.auth.token.TokenRequest;
+import dev.corekit.auth.token.TokenService;
+import dev.corekit.config.Config;
 import dev.corekit.context.CallContext;
 import dev.corekit.logging.InMemorySink;
 import dev.corekit.logging.LogRecord;
@@ -11,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>{@code GET /hello}: 200 with {@link #hello()};
  *   <li>{@code GET /fail}: throws an exception whose message must never reach the client;
- *   <li>{@code GET /teapot}: 418 with a body of its own.
+ *   <li>{@code GET /teapot}: 418 with a body of its own;
+ *   <li>{@code GET /me}: like {@code /hello}, for users only.
  * </ul>
  */
 public abstract class AdapterContract {
@@ -38,6 +49,16 @@ public abstract class AdapterContract {
     protected static final String SECRET_DETAIL = "password=hunter2";
 
     protected final InMemorySink sink = new InMemorySink();
+    protected final MutableClock clock = new MutableClock(Instant.now());
+    private final AuthSettings settings =
+            AuthSettings.custom(Config.defaultsOnly()).build();
+    private final SigningKey key = SigningKey.generate("k1", Algorithm.ES256);
+    protected final TokenService tokens =
+            TokenService.of(key, KeySet.of(key.verificationKey()), SessionStore.inMemory(), settings, clock);
+    private final Authenticator authenticator = Authenticator.builder(tokens)
+            .entity("user", token -> token.subject())
+            .settings(settings)
+            .build();
     protected final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private TestServer server;
@@ -55,10 +76,15 @@ public abstract class AdapterContract {
         return Pipeline.builder()
                 .recorder(Recorder.of(sink))
                 .procedures(Procedures.builder()
-                        .route("GET", "/hello", Procedure.named("hello"))
-                        .route("GET", "/fail", Procedure.named("fail"))
-                        .route("GET", "/teapot", Procedure.named("teapot"))
-                        .build());
+                        .route("GET", "/hello", Procedure.named("hello").withAuth(Procedure.PUBLIC))
+                        .route("GET", "/fail", Procedure.named("fail").withAuth(Procedure.PUBLIC))
+                        .route("GET", "/teapot", Procedure.named("teapot").withAuth(Procedure.PUBLIC))
+                        .route("*", "/me", Procedure.named("me").withAuth("user"))
+                        .build())
+                .cors(CorsPolicy.builder()
+                        .allowOrigins("https://app.example.com")
+                        .build())
+                .auth(authenticator);
     }
 
     protected URI serve(Pipeline pipeline) throws Exception {
@@ -74,11 +100,17 @@ public abstract class AdapterContract {
     }
 
     protected HttpResponse<String> get(URI base, String path, String... headers) throws Exception {
+        return send("GET", base, path, headers);
+    }
+
+    protected HttpResponse<String> send(String method, URI base, String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return client.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                request.method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     protected LogRecord completionOf(String name) throws InterruptedException {
@@ -147,5 +179,78 @@ public abstract class AdapterContract {
         LogRecord record = completionOf("teapot");
         assertThat(record.status()).isEqualTo(LogRecord.Status.FAILED);
         assertThat(record.error().code()).isEqualTo("HTTP_418");
+    }
+
+    @Test
+    void aCallWithoutTokenIs401WithChallengeJsonBodyAndCorsHeaders() throws Exception {
+        URI base = serve(pipeline().build());
+
+        HttpResponse<String> response = get(base, "/me", "Origin", "https://app.example.com", "x-request-id", "r-401");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("www-authenticate")).contains("Bearer realm=\"api\"");
+        assertThat(response.headers().firstValue("access-control-allow-origin")).contains("https://app.example.com");
+        assertThat(response.headers().allValues("vary"))
+                .anySatisfy(v -> assertThat(v).contains("Origin"));
+        assertThat(response.body())
+                .isEqualTo("{\"code\":\"UNAUTHENTICATED\",\"message\":\"An access token is required.\","
+                        + "\"requestId\":\"r-401\"}");
+        assertThat(completionOf("me").error().code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void aPreflightIsAnsweredBeforeAuthWithADayOfCache() throws Exception {
+        URI base = serve(pipeline().build());
+
+        HttpResponse<String> response = send(
+                "OPTIONS",
+                base,
+                "/me",
+                "Origin",
+                "https://app.example.com",
+                "Access-Control-Request-Method",
+                "POST",
+                "Access-Control-Request-Headers",
+                "authorization, content-type");
+        HttpResponse<String> foreign = send(
+                "OPTIONS", base, "/me", "Origin", "https://evil.example.com", "Access-Control-Request-Method", "POST");
+
+        assertThat(response.statusCode()).isEqualTo(204);
+        assertThat(response.headers().firstValue("access-control-max-age")).contains("86400");
+        assertThat(response.headers().firstValue("access-control-allow-methods"))
+                .hasValueSatisfying(v -> assertThat(v).contains("POST"));
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
+    }
+
+    @Test
+    void anAuthenticatedCallRunsAsItsPrincipal() throws Exception {
+        URI base = serve(pipeline().build());
+        TokenPair pair = tokens.login(TokenRequest.of("user", "42"));
+
+        HttpResponse<String> response = get(base, "/me", "Authorization", "Bearer " + pair.accessToken());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("hello caller=user:42 ");
+        assertThat(response.headers().firstValue(Authenticator.RENEWED_ACCESS_TOKEN_HEADER))
+                .isEmpty();
+    }
+
+    @Test
+    void anExpiredTokenOfALiveSessionIsRenewedInTheResponseHeader() throws Exception {
+        URI base = serve(pipeline().build());
+        TokenPair pair = tokens.login(TokenRequest.of("user", "42"));
+        clock.advance(Duration.ofMinutes(30));
+
+        HttpResponse<String> response =
+                get(base, "/me", "Authorization", "Bearer " + pair.accessToken(), "Origin", "https://app.example.com");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String renewed = response.headers()
+                .firstValue(Authenticator.RENEWED_ACCESS_TOKEN_HEADER)
+                .orElseThrow();
+        assertThat(tokens.verifier().verify(renewed).subject()).isEqualTo("42");
+        assertThat(response.headers().firstValue("access-control-expose-headers"))
+                .hasValueSatisfying(v -> assertThat(v).contains(Authenticator.RENEWED_ACCESS_TOKEN_HEADER));
     }
 }

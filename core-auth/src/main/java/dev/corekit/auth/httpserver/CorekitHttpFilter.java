@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * 500 {@link ErrorBody}; the exchange is always closed.
  */
 public final class CorekitHttpFilter extends Filter {
+    /** The exchange attribute holding the authenticated {@code Principal}. */
+    public static final String PRINCIPAL_ATTRIBUTE = "dev.corekit.auth.Principal";
+
     private static final Logger LOG = LoggerFactory.getLogger(CorekitHttpFilter.class);
 
     private final Pipeline pipeline;

@@ -40,7 +40,11 @@ public abstract class AbstractCall implements Call {
             attributes = new IdentityHashMap<>(8);
         }
         attributes.put(key, key.cast(value));
+        published(key, value);
     }
+
+    /** Hook for adapters that mirror some attributes (the principal) into their server's request attributes. */
+    protected void published(CallAttribute<?> key, Object value) {}
 
     @Override
     public String toString() {

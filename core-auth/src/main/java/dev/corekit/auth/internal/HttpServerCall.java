@@ -18,6 +18,13 @@ public final class HttpServerCall extends AbstractCall {
     }
 
     @Override
+    protected void published(dev.corekit.auth.CallAttribute<?> key, Object value) {
+        if (key == dev.corekit.auth.Principal.ATTRIBUTE) {
+            exchange.setAttribute(dev.corekit.auth.httpserver.CorekitHttpFilter.PRINCIPAL_ATTRIBUTE, value);
+        }
+    }
+
+    @Override
     public String method() {
         return exchange.getRequestMethod();
     }

@@ -38,7 +38,7 @@ class HttpServerAdapterTest extends AdapterContract {
 
     private static void app(HttpExchange exchange) throws IOException {
         switch (exchange.getRequestURI().getPath()) {
-            case "/hello" -> send(exchange, 200, hello());
+            case "/hello", "/me" -> send(exchange, 200, hello());
             case "/fail" -> throw new IllegalStateException(SECRET_DETAIL);
             case "/teapot" -> send(exchange, 418, "short and stout");
             default -> send(exchange, 404, "no such page");
