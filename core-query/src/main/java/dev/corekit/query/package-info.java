@@ -1,6 +1,8 @@
 /**
  * MongoDB query discipline: the client every service uses ({@link dev.corekit.query.QueryClient}) with a command
- * monitor that attributes every command to the operation it ran in ({@link dev.corekit.query.CommandMonitor}), and a
- * {@code $in} batch loader against N+1 ({@link dev.corekit.query.BatchLoader}, {@link dev.corekit.query.BatchValidator}).
+ * monitor that attributes every command to the operation it ran in ({@link dev.corekit.query.CommandMonitor}), a
+ * {@code $in} batch loader against N+1 ({@link dev.corekit.query.BatchLoader}, {@link dev.corekit.query.BatchValidator}),
+ * indexes declared in code and ensured at startup ({@link dev.corekit.query.IndexDeclaration}) and a checker that flags
+ * queries no index serves ({@link dev.corekit.query.IndexChecker}, {@link dev.corekit.query.PlanNode}).
  */
 package dev.corekit.query;

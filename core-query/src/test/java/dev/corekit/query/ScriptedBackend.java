@@ -70,6 +70,8 @@ final class ScriptedBackend extends MemoryBackend {
             }
             Document reply = (Document) toDocumentValue(explainReply.get());
             reply.put("ok", 1.0);
+            reply.remove("operationTime"); // session metadata of the recorded server, not part of the plan
+            reply.remove("$clusterTime");
             return reply;
         }
         Document reply = super.handleCommand(channel, database, command, query);
