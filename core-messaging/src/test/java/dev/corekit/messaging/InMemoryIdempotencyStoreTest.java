@@ -1,0 +1,8 @@
+package dev.corekit.messaging;
+
+class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
+    @Override
+    IdempotencyStore store() {
+        return IdempotencyStore.inMemory(clock);
+    }
+}
