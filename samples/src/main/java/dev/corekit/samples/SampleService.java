@@ -1,28 +1,41 @@
 package dev.corekit.samples;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.corekit.auth.AuthSettings;
+import dev.corekit.auth.Authenticator;
 import dev.corekit.auth.Pipeline;
 import dev.corekit.auth.Procedure;
+import dev.corekit.auth.SlowCallWatchdog;
 import dev.corekit.auth.httpserver.CorekitHttpFilter;
+import dev.corekit.auth.session.MongoSessionStore;
+import dev.corekit.auth.token.Algorithm;
+import dev.corekit.auth.token.KeySet;
+import dev.corekit.auth.token.SigningKey;
+import dev.corekit.auth.token.TokenService;
 import dev.corekit.config.Config;
 import dev.corekit.context.ContextExecutors;
 import dev.corekit.query.QueryClient;
 import dev.corekit.query.QuerySettings;
 import dev.corekit.samples.embedded.EmbeddedMongo;
 import dev.corekit.samples.http.Routes;
+import dev.corekit.samples.orders.Catalog;
 import dev.corekit.samples.orders.OrderRepository;
 import dev.corekit.samples.orders.OrdersApi;
 import dev.corekit.samples.orders.Pricing;
+import dev.corekit.samples.users.LoginApi;
+import dev.corekit.samples.users.Users;
 import dev.corekit.samples.walkthrough.RecentRequests;
 import dev.corekit.samples.walkthrough.Walkthrough;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,14 +49,18 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>the global pipeline (core-auth): each request's {@code CallContext} from its headers, one operation record per
- *       call named after its route's procedure, the request id echoed in {@code x-request-id};
- *   <li>orders in MongoDB through core-query's monitored client: an in-process MongoDB-wire server unless
- *       {@code COREKIT_QUERY_MONGODB_URI} is set;
+ *       call named after its route's procedure, the request id echoed in {@code x-request-id}, a watchdog for slow and
+ *       hung calls, and auth by procedure: login issues tokens in a session stored in MongoDB, an expired access token
+ *       of a live session is renewed in flight and sent back in {@code Renewed-Access-Token};
+ *   <li>orders, users, products and sessions in MongoDB through core-query's monitored client (an in-process
+ *       MongoDB-wire server unless {@code COREKIT_QUERY_MONGODB_URI} is set); products read with its batch loader,
+ *       one {@code $in} per order or page;
  *   <li>pricing on a pool wrapped once ({@link ContextExecutors}), through a {@code CompletableFuture} hop whose record
  *       carries the request's context.
  * </ul>
  *
- * <p>Routes: {@code GET /health}, {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{id}}.
+ * <p>Routes: {@code GET /health}, {@code POST /login}, {@code POST /login/refresh} (public); {@code POST /orders},
+ * {@code GET /orders}, {@code GET /orders/{id}} (users, with {@code Authorization: Bearer <access token>}).
  */
 public final class SampleService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SampleService.class);
@@ -67,22 +84,51 @@ public final class SampleService implements AutoCloseable {
      * @throws dev.corekit.config.InvalidSettingException naming every bad setting
      */
     public static SampleService start(Config config) throws IOException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Like {@link #start(Config)}, with the clock tokens are issued and checked by. */
+    public static SampleService start(Config config, Clock clock) throws IOException {
         SampleSettings settings = SampleSettings.load(config);
+        AuthSettings authSettings = AuthSettings.load(config);
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
             QueryClient mongo = opened(resources, mongoClient(config, resources));
-            Pricing pricing = opened(resources, new Pricing());
-            OrdersApi orders = new OrdersApi(new OrderRepository(mongo), pricing, mongo.monitor());
+            Catalog catalog = new Catalog(mongo);
+            catalog.seedDemoProducts();
+            Users users = new Users(mongo);
+            users.seedDemoUsers();
+            Pricing pricing = opened(resources, new Pricing(catalog));
+            OrdersApi orders = new OrdersApi(new OrderRepository(mongo), catalog, pricing, mongo.monitor());
+
+            TokenService tokens = tokenService(authSettings, mongo, clock);
+            LoginApi login = new LoginApi(users, tokens);
+            // The auth factory: one entry per entity type. A user token's principal is the stored user.
+            Authenticator authenticator = Authenticator.builder(tokens)
+                    .entity(LoginApi.USER, token -> users.find(token.subject()).orElse(null))
+                    .settings(authSettings)
+                    .build();
             Health health = new Health().check("mongodb", () -> mongoState(mongo));
 
             Routes routes = Routes.builder()
                     .route("GET", "/health", Procedure.named("health").withAuth(Procedure.PUBLIC), health::get)
-                    .route("POST", "/orders", Procedure.named("orders.create"), orders::create)
-                    .route("GET", "/orders", Procedure.named("orders.list"), orders::list)
-                    .route("GET", "/orders/{id}", Procedure.named("orders.get"), orders::get)
+                    .route("POST", "/login", Procedure.named("login").withAuth(Procedure.PUBLIC), login::login)
+                    .route(
+                            "POST",
+                            "/login/refresh",
+                            Procedure.named("login.refresh").withAuth(Procedure.PUBLIC),
+                            login::refresh)
+                    .route("POST", "/orders", Procedure.named("orders.create").withAuth(LoginApi.USER), orders::create)
+                    .route("GET", "/orders", Procedure.named("orders.list").withAuth(LoginApi.USER), orders::list)
+                    .route("GET", "/orders/{id}", Procedure.named("orders.get").withAuth(LoginApi.USER), orders::get)
                     .build();
-            Pipeline pipeline =
-                    Pipeline.builder().procedures(routes.procedures()).build();
+            SlowCallWatchdog watchdog = opened(resources, SlowCallWatchdog.of(authSettings));
+            // The one global pipeline: request context, a record per call, slow calls, then auth by procedure.
+            Pipeline pipeline = Pipeline.builder()
+                    .procedures(routes.procedures())
+                    .slowCalls(watchdog)
+                    .auth(authenticator)
+                    .build();
 
             HttpServer server = bind(settings);
             ExecutorService workers = ContextExecutors.newFixedThreadPool("http", 8);
@@ -98,6 +144,25 @@ public final class SampleService implements AutoCloseable {
             closeAll(resources, e);
             throw e;
         }
+    }
+
+    /**
+     * Tokens signed with the platform's HS256 secret ({@code COREKIT_AUTH_HMAC_SECRET}) when set, else with an ES256
+     * key made at startup (tokens then die with the process), in sessions stored in MongoDB.
+     */
+    private static TokenService tokenService(AuthSettings settings, QueryClient mongo, Clock clock) {
+        SigningKey key;
+        if (settings.hmacSecret().isPresent()) {
+            key = SigningKey.hmac(
+                    "sample-hs256", Algorithm.HS256, settings.hmacSecret().get());
+        } else {
+            key = SigningKey.generate("sample-es256", Algorithm.ES256);
+            LOG.info(
+                    "{} is not set: tokens are signed with a key made at startup, valid in this process only",
+                    AuthSettings.HMAC_SECRET.envName());
+        }
+        MongoSessionStore sessions = MongoSessionStore.of(mongo.collection("sessions", Document.class));
+        return TokenService.of(key, KeySet.of(key.verificationKey()), sessions, settings, clock);
     }
 
     private static QueryClient mongoClient(Config config, Deque<AutoCloseable> resources) {

@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corekit.auth.AuthSettings;
+import dev.corekit.auth.Authenticator;
 import dev.corekit.config.Config;
 import dev.corekit.logging.GlobalRecorder;
 import dev.corekit.logging.InMemorySink;
 import dev.corekit.logging.LogRecord;
 import dev.corekit.logging.Recorder;
+import dev.corekit.samples.users.Users;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,13 +30,32 @@ class SampleServiceTest {
     static final InMemorySink RECORDS = new InMemorySink();
     static final String TWO_TEAS_AND_A_MUG =
             "{\"items\":[{\"sku\":\"TEA-GREEN\",\"quantity\":2},{\"sku\":\"MUG\",\"quantity\":1}]}";
+    static final TestClock CLOCK = new TestClock();
     static SampleService service;
     static GlobalRecorder.Installed recorder;
+    static String ada;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         recorder = GlobalRecorder.install(Recorder.of(RECORDS));
-        service = SampleService.start(Config.defaultsOnly().with(SampleSettings.PORT, 0));
+        service = SampleService.start(Config.defaultsOnly().with(SampleSettings.PORT, 0), CLOCK);
+        ada = login("ada").path("accessToken").asText();
+    }
+
+    static JsonNode login(String user) throws Exception {
+        HttpResponse<String> response =
+                send("POST", "/login", "{\"username\":\"" + user + "\",\"password\":\"" + Users.DEMO_PASSWORD + "\"}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return json(response);
+    }
+
+    /** {@code send} as ada. */
+    static HttpResponse<String> asAda(String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        String[] all = Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = "Authorization";
+        all[headers.length + 1] = "Bearer " + ada;
+        return send(method, path, body, all);
     }
 
     @AfterAll
@@ -80,7 +103,7 @@ class SampleServiceTest {
 
     @Test
     void anOrderIsPricedFromTheCatalogStoredAndReadBack() throws Exception {
-        HttpResponse<String> created = send("POST", "/orders", TWO_TEAS_AND_A_MUG);
+        HttpResponse<String> created = asAda("POST", "/orders", TWO_TEAS_AND_A_MUG);
 
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode order = json(created);
@@ -89,11 +112,12 @@ class SampleServiceTest {
         assertThat(created.headers().firstValue("Location"))
                 .contains("/orders/" + order.path("id").asText());
 
-        HttpResponse<String> fetched = send("GET", "/orders/" + order.path("id").asText(), null);
+        HttpResponse<String> fetched =
+                asAda("GET", "/orders/" + order.path("id").asText(), null);
         assertThat(fetched.statusCode()).isEqualTo(200);
         assertThat(json(fetched)).isEqualTo(order);
 
-        HttpResponse<String> listed = send("GET", "/orders?limit=100", null);
+        HttpResponse<String> listed = asAda("GET", "/orders?limit=100", null);
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(json(listed).path("orders").findValuesAsText("id"))
                 .contains(order.path("id").asText());
@@ -102,7 +126,7 @@ class SampleServiceTest {
     @Test
     void eachRequestIsOneOperationInTheCallersTrace() throws Exception {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        HttpResponse<String> response = send(
+        HttpResponse<String> response = asAda(
                 "POST",
                 "/orders",
                 TWO_TEAS_AND_A_MUG,
@@ -122,7 +146,7 @@ class SampleServiceTest {
                 .containsExactly(LogRecord.Status.STARTED, LogRecord.Status.SUCCEEDED);
         assertThat(call.get(1).context().traceId()).isEqualTo(traceId);
         assertThat(call.get(1).context().parentSpanId()).isEqualTo("00f067aa0ba902b7");
-        assertThat(call.get(1).attributes()).containsEntry("http.status", 201);
+        assertThat(call.get(1).attributes()).containsEntry("http.status", 201).containsEntry("caller", "user:ada");
 
         LogRecord place = completion("req-sample-1", "order.place");
         assertThat(place.context().parentOperationId()).isEqualTo(call.get(1).id());
@@ -132,7 +156,7 @@ class SampleServiceTest {
 
     @Test
     void theCompletableFutureHopOnTheWrappedPoolIsRecordedInTheRequestsContext() throws Exception {
-        HttpResponse<String> response = send("POST", "/orders", TWO_TEAS_AND_A_MUG, "x-request-id", "req-sample-hop");
+        HttpResponse<String> response = asAda("POST", "/orders", TWO_TEAS_AND_A_MUG, "x-request-id", "req-sample-hop");
         assertThat(response.statusCode()).isEqualTo(201);
 
         LogRecord place = completion("req-sample-hop", "order.place");
@@ -146,7 +170,7 @@ class SampleServiceTest {
 
     @Test
     void anOrderWithoutItemsIsAClearBadRequest() throws Exception {
-        HttpResponse<String> response = send("POST", "/orders", "{\"items\":[]}", "x-request-id", "req-sample-empty");
+        HttpResponse<String> response = asAda("POST", "/orders", "{\"items\":[]}", "x-request-id", "req-sample-empty");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("code").asText()).isEqualTo("INVALID_ORDER");
@@ -157,27 +181,112 @@ class SampleServiceTest {
 
     @Test
     void anUnknownSkuOrAMalformedBodyIsAClearBadRequest() throws Exception {
-        HttpResponse<String> unknown = send("POST", "/orders", "{\"items\":[{\"sku\":\"PONY\",\"quantity\":1}]}");
-        HttpResponse<String> malformed = send("POST", "/orders", "{\"items\":");
+        HttpResponse<String> unknown = asAda("POST", "/orders", "{\"items\":[{\"sku\":\"PONY\",\"quantity\":1}]}");
+        HttpResponse<String> malformed = asAda("POST", "/orders", "{\"items\":");
 
         assertThat(unknown.statusCode()).isEqualTo(400);
-        assertThat(json(unknown).path("message").asText()).contains("TEA-GREEN");
+        assertThat(json(unknown).path("message").asText()).isEqualTo("The catalog has no PONY.");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(json(malformed).path("code").asText()).isEqualTo("INVALID_BODY");
     }
 
     @Test
     void anUnknownOrderOrRouteIsNotFound() throws Exception {
-        assertThat(send("GET", "/orders/000000000000000000000000", null).statusCode())
+        assertThat(asAda("GET", "/orders/000000000000000000000000", null).statusCode())
                 .isEqualTo(404);
-        assertThat(send("GET", "/nothing-here", null).statusCode()).isEqualTo(404);
+        assertThat(asAda("GET", "/nothing-here", null).statusCode()).isEqualTo(404);
     }
 
     @Test
     void aBadLimitIsRejectedWithItsRange() throws Exception {
-        HttpResponse<String> response = send("GET", "/orders?limit=5000", null);
+        HttpResponse<String> response = asAda("GET", "/orders?limit=5000", null);
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("message").asText()).contains("1 to 100");
+    }
+
+    @Test
+    void ordersNeedAnAccessTokenAndAnUnknownPathIsNotPublicByAccident() throws Exception {
+        for (String path : List.of("/orders", "/nothing-here")) {
+            HttpResponse<String> response = send("GET", path, null);
+
+            assertThat(response.statusCode()).as(path).isEqualTo(401);
+            assertThat(json(response).path("code").asText()).isEqualTo("UNAUTHENTICATED");
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        }
+    }
+
+    @Test
+    void aWrongPasswordAndAnUnknownUserGetTheSameAnswer() throws Exception {
+        HttpResponse<String> wrong = send("POST", "/login", "{\"username\":\"ada\",\"password\":\"guess\"}");
+        HttpResponse<String> unknown = send("POST", "/login", "{\"username\":\"mallory\",\"password\":\"guess\"}");
+
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(json(wrong).path("code").asText()).isEqualTo("INVALID_CREDENTIALS");
+        assertThat(json(wrong).path("message")).isEqualTo(json(unknown).path("message"));
+        assertThat(wrong.body()).doesNotContain("guess");
+    }
+
+    @Test
+    void anExpiredAccessTokenOfALiveSessionIsRenewedInFlight() throws Exception {
+        String expired = login("grace").path("accessToken").asText();
+        CLOCK.advance(AuthSettings.DEFAULT_ACCESS_TOKEN_TTL
+                .plus(AuthSettings.DEFAULT_CLOCK_SKEW)
+                .plusSeconds(1));
+
+        HttpResponse<String> renewedCall = send("GET", "/orders", null, "Authorization", "Bearer " + expired);
+
+        assertThat(renewedCall.statusCode()).isEqualTo(200);
+        String renewed = renewedCall
+                .headers()
+                .firstValue(Authenticator.RENEWED_ACCESS_TOKEN_HEADER)
+                .orElseThrow();
+        assertThat(renewed).isNotEqualTo(expired);
+        HttpResponse<String> next = send("GET", "/orders", null, "Authorization", "Bearer " + renewed);
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.headers().firstValue(Authenticator.RENEWED_ACCESS_TOKEN_HEADER))
+                .isEmpty();
+    }
+
+    @Test
+    void aRefreshTokenWorksOnce() throws Exception {
+        String refresh = login("grace").path("refreshToken").asText();
+        String body = "{\"refreshToken\":\"" + refresh + "\"}";
+
+        HttpResponse<String> first = send("POST", "/login/refresh", body);
+        HttpResponse<String> again = send("POST", "/login/refresh", body);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(json(first).path("accessToken").asText()).isNotBlank();
+        assertThat(again.statusCode()).isEqualTo(401);
+        assertThat(json(again).path("code").asText()).isEqualTo("INVALID_REFRESH_TOKEN");
+    }
+
+    @Test
+    void aUserSeesOnlyTheirOwnOrders() throws Exception {
+        String adasOrder =
+                json(asAda("POST", "/orders", TWO_TEAS_AND_A_MUG)).path("id").asText();
+        String grace = login("grace").path("accessToken").asText();
+
+        HttpResponse<String> listed = send("GET", "/orders?limit=100", null, "Authorization", "Bearer " + grace);
+        HttpResponse<String> fetched = send("GET", "/orders/" + adasOrder, null, "Authorization", "Bearer " + grace);
+
+        assertThat(json(listed).path("orders").findValuesAsText("id")).doesNotContain(adasOrder);
+        assertThat(fetched.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theListingNamesEveryLineWithOneCatalogQueryPerPage() throws Exception {
+        asAda("POST", "/orders", TWO_TEAS_AND_A_MUG);
+        asAda("POST", "/orders", "{\"items\":[{\"sku\":\"KETTLE\",\"quantity\":1}]}");
+
+        HttpResponse<String> listed = asAda("GET", "/orders?limit=100", null, "x-request-id", "req-sample-list");
+
+        assertThat(json(listed).path("orders").findValuesAsText("name")).contains("Green tea, 100 g", "Kettle, 1.2 l");
+        LogRecord list = completion("req-sample-list", "order.list");
+        // one query for the page of orders, one $in for every product the page names
+        assertThat(list.attributes()).containsEntry("db.roundTrips", 2L);
     }
 }

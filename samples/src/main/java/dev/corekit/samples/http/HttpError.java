@@ -1,12 +1,14 @@
 package dev.corekit.samples.http;
 
+import dev.corekit.logging.ClassifiedError;
 import java.util.Objects;
 
 /**
  * A client error an {@link Endpoint} answers with: its status, a stable upper-case code and a sentence for people. The
- * message is sent to the client, so it never carries internal detail.
+ * message is sent to the client, so it never carries internal detail. An operation that fails with one records its code
+ * ({@link ClassifiedError}).
  */
-public final class HttpError extends RuntimeException {
+public final class HttpError extends RuntimeException implements ClassifiedError {
     private static final long serialVersionUID = 1L;
 
     private final int status;
@@ -42,7 +44,14 @@ public final class HttpError extends RuntimeException {
     }
 
     /** The stable error code, e.g. {@code INVALID_ORDER}. */
+    @Override
     public String code() {
         return code;
+    }
+
+    /** A client error does not pass on a retry; 503 and 429 may. */
+    @Override
+    public boolean retryable() {
+        return status == 503 || status == 429;
     }
 }

@@ -32,9 +32,9 @@ public final class OrderRepository {
         return Optional.ofNullable(orders.find(eq("_id", id)).first()).map(OrderRepository::toOrder);
     }
 
-    /** The newest orders first, at most {@code limit}. */
-    public List<Order> newest(int limit) {
-        return orders.find()
+    /** The newest orders of {@code customer} first, at most {@code limit}. */
+    public List<Order> newestOf(String customer, int limit) {
+        return orders.find(eq("customer", customer))
                 .sort(descending("_id"))
                 .limit(limit)
                 .map(OrderRepository::toOrder)

@@ -2,6 +2,7 @@ package dev.corekit.samples.orders;
 
 import dev.corekit.context.CallContext;
 import dev.corekit.logging.Operations;
+import dev.corekit.query.BatchLoader;
 import dev.corekit.query.CommandMonitor;
 import dev.corekit.samples.http.HttpError;
 import dev.corekit.samples.http.Request;
@@ -11,12 +12,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import org.bson.Document;
 import org.bson.types.ObjectId;
 
 /**
- * The orders endpoints. The pipeline already records each call as one operation named after its procedure; the
- * business steps inside are operations of their own ({@code order.place}), with their MongoDB round trips counted by
- * core-query's {@link CommandMonitor}.
+ * The orders endpoints, for the authenticated user (the pipeline's auth interceptor put {@code user:<id>} in the
+ * call context as the caller). The pipeline already records each call as one operation named after its procedure; the
+ * business steps inside are operations of their own ({@code order.place}, {@code order.list}), with their MongoDB
+ * round trips counted by core-query's {@link CommandMonitor}.
  */
 public final class OrdersApi {
     /** The page size of {@code GET /orders} unless {@code limit} says otherwise. */
@@ -25,11 +28,13 @@ public final class OrdersApi {
     public static final int MAX_PAGE_SIZE = 100;
 
     private final OrderRepository repository;
+    private final Catalog catalog;
     private final Pricing pricing;
     private final CommandMonitor monitor;
 
-    public OrdersApi(OrderRepository repository, Pricing pricing, CommandMonitor monitor) {
+    public OrdersApi(OrderRepository repository, Catalog catalog, Pricing pricing, CommandMonitor monitor) {
         this.repository = repository;
+        this.catalog = catalog;
         this.pricing = pricing;
         this.monitor = monitor;
     }
@@ -41,14 +46,17 @@ public final class OrdersApi {
         Order order = Operations.call("order.place", monitor.attributed(op -> {
             op.attr("items", command.items().size());
             // The async hop: priced on another thread, recorded in this request's context.
-            List<OrderLine> lines = pricing.quote(command.items()).join();
+            Pricing.Quote quote = pricing.quote(command.items()).join();
+            if (!quote.unknownSkus().isEmpty()) {
+                throw NewOrder.invalid("The catalog has no " + String.join(", ", quote.unknownSkus()) + ".");
+            }
             op.stage("priced");
-            long total = lines.stream()
+            long total = quote.lines().stream()
                     .mapToLong(line -> line.unitPriceCents() * line.quantity())
                     .sum();
             // MongoDB keeps milliseconds: the order answered now is the order read back later.
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            Order placed = new Order(new ObjectId().toHexString(), customer(), lines, total, Order.NEW, now);
+            Order placed = new Order(new ObjectId().toHexString(), customer(), quote.lines(), total, Order.NEW, now);
             repository.insert(placed);
             op.stage("stored", Map.of("orderId", placed.id()));
             return placed;
@@ -56,24 +64,53 @@ public final class OrdersApi {
         return Response.json(201, order).header("Location", "/orders/" + order.id());
     }
 
-    /** {@code GET /orders/{id}}. */
+    /** {@code GET /orders/{id}}: the caller's order; someone else's is as unknown as a missing one. */
     public Response get(Request request) {
         String id = request.pathParameter("id");
         return repository
                 .find(id)
+                .filter(order -> order.customer().equals(customer()))
                 .map(Response::ok)
                 .orElseThrow(() -> HttpError.notFound("There is no order with that id."));
     }
 
-    /** {@code GET /orders?limit=20}: the newest orders first. */
+    /**
+     * {@code GET /orders?limit=20}: the caller's newest orders first, each line named from the catalog with one batch
+     * query for the whole page.
+     */
     public Response list(Request request) {
         int limit = request.queryInt("limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-        List<Order> orders = Operations.call("order.list", monitor.attributed(op -> repository.newest(limit)));
-        return Response.ok(Map.of("orders", orders));
+        String customer = customer();
+        List<ListedOrder> page = Operations.call("order.list", monitor.attributed(op -> {
+            List<Order> orders = repository.newestOf(customer, limit);
+            op.attr("orders", orders.size());
+            try (BatchLoader.LoadScope<String, Document> products = catalog.openScope()) {
+                products.prime(orders.stream()
+                        .flatMap(order -> order.lines().stream())
+                        .map(OrderLine::sku)
+                        .toList());
+                return orders.stream().map(order -> listed(order, products)).toList();
+            }
+        }));
+        return Response.ok(Map.of("orders", page));
+    }
+
+    private static ListedOrder listed(Order order, BatchLoader.LoadScope<String, Document> products) {
+        List<ListedOrder.Line> lines = order.lines().stream()
+                .map(line -> new ListedOrder.Line(
+                        line.sku(),
+                        products.load(line.sku()).map(p -> p.getString("name")).orElse(line.sku()),
+                        line.quantity(),
+                        line.unitPriceCents()))
+                .toList();
+        return new ListedOrder(order.id(), order.status(), order.totalCents(), order.createdAt(), lines);
     }
 
     private static String customer() {
         String caller = CallContext.current().caller();
-        return caller == null ? "anonymous" : caller;
+        if (caller == null) {
+            throw new IllegalStateException("orders are served to authenticated callers only: route them with auth");
+        }
+        return caller;
     }
 }

@@ -2,33 +2,51 @@ package dev.corekit.samples.orders;
 
 import dev.corekit.context.ContextExecutors;
 import dev.corekit.logging.Operations;
-import java.util.Collections;
+import dev.corekit.query.BatchLoader;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import org.bson.Document;
 
 /**
  * Prices order lines on a pool of its own: the sample's asynchronous hop. The pool is wrapped once, here, by
- * {@link ContextExecutors}, so every task runs in the context of the request that submitted it and its
- * {@code order.price} record is a child of the request's operation, with no code for it at the call site.
+ * {@link ContextExecutors}, so every task runs in the context of the request that submitted it: its
+ * {@code order.price} record is a child of the request's operation, and core-query counts its catalog query for that
+ * operation, with no code for it at the call site.
  */
 public final class Pricing implements AutoCloseable {
-    /** What the shop sells, in cents. */
-    public static final Map<String, Long> CATALOG = Collections.unmodifiableSortedMap(
-            new TreeMap<>(Map.of("TEA-GREEN", 450L, "TEA-BLACK", 390L, "MUG", 1_200L, "KETTLE", 3_900L)));
-
+    private final Catalog catalog;
     private final ExecutorService pool = ContextExecutors.newFixedThreadPool("order-pricing", 2);
 
-    /** Prices {@code items} (already validated against the catalog) on the pricing pool. */
-    public CompletableFuture<List<OrderLine>> quote(List<NewOrder.Item> items) {
+    public Pricing(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * A quote for {@code items}: the priced lines, or the skus the catalog does not have.
+     *
+     * @param lines one line per item, in order; empty when a sku is unknown
+     * @param unknownSkus skus with no product
+     */
+    public record Quote(List<OrderLine> lines, List<String> unknownSkus) {}
+
+    /** Prices {@code items} on the pricing pool, with one catalog query for all of them. */
+    public CompletableFuture<Quote> quote(List<NewOrder.Item> items) {
         return CompletableFuture.supplyAsync(
                 () -> Operations.call("order.price", op -> {
                     op.attr("lines", items.size());
-                    return items.stream()
-                            .map(item -> new OrderLine(item.sku(), item.quantity(), CATALOG.get(item.sku())))
+                    BatchLoader.Loaded<String, Document> products =
+                            catalog.load(items.stream().map(NewOrder.Item::sku).toList());
+                    if (!products.missing().isEmpty()) {
+                        return new Quote(List.of(), List.copyOf(products.missing()));
+                    }
+                    List<OrderLine> lines = items.stream()
+                            .map(item -> new OrderLine(
+                                    item.sku(),
+                                    item.quantity(),
+                                    products.require(item.sku()).getLong("priceCents")))
                             .toList();
+                    return new Quote(lines, List.of());
                 }),
                 pool);
     }

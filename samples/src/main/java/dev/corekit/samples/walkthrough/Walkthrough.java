@@ -2,9 +2,11 @@ package dev.corekit.samples.walkthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corekit.auth.Authenticator;
 import dev.corekit.context.ContextHeaders;
 import dev.corekit.context.TraceIds;
 import dev.corekit.logging.LogRecord;
+import dev.corekit.samples.users.Users;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, create an
- * order, read it back, list orders, then print every record the create request produced, as a tree. Each step says
+ * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, log in,
+ * create an order, read it back, list orders, then print every record the create request produced, as a tree. Each step says
  * what it sent and got; a step that gets an unexpected answer stops the tour with an error saying which step and what
  * came back.
  *
@@ -39,6 +41,7 @@ public final class Walkthrough {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String run = TraceIds.newSpanId().substring(0, 6);
     private int step;
+    private String accessToken;
 
     private Walkthrough(URI base, RecentRequests records) {
         this.base = Objects.requireNonNull(base, "base");
@@ -71,6 +74,13 @@ public final class Walkthrough {
         Exchange health = send("health", "GET", "/health", null, 200);
         LOG.info("    {}", health.body());
 
+        Exchange login = send(
+                "login", "POST", "/login", "{\"username\":\"ada\",\"password\":\"" + Users.DEMO_PASSWORD + "\"}", 200);
+        accessToken = login.json().path("accessToken").asText();
+        LOG.info(
+                "    logged in as ada: a Bearer access token until {}, and a refresh token",
+                login.json().path("accessExpiresAt").asText());
+
         Exchange created = send(
                 "create-order",
                 "POST",
@@ -89,7 +99,10 @@ public final class Walkthrough {
 
         Exchange listed = send("list-orders", "GET", "/orders?limit=10", null, 200);
         int count = listed.json().path("orders").size();
-        LOG.info("    {} order(s) on the first page", count);
+        LOG.info(
+                "    {} order(s) on the first page, product names batch-loaded: {}",
+                count,
+                listed.json().path("orders").path(0).path("lines").findValuesAsText("name"));
 
         List<LogRecord> createRecords = records.awaitSettled(
                 created.requestId(),
@@ -122,12 +135,22 @@ public final class Walkthrough {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
+        if (accessToken != null) {
+            request.header("Authorization", "Bearer " + accessToken);
+        }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         LOG.info("[{}] {} {} -> {}", step, method, path, response.statusCode());
         if (response.statusCode() != expected) {
             throw new IllegalStateException("walk-through step " + step + " (" + name + "): expected " + expected
                     + " from " + method + " " + path + ", got " + response.statusCode() + ": " + response.body());
         }
+        // What every client does: a renewed access token replaces the expired one from now on.
+        response.headers().firstValue(Authenticator.RENEWED_ACCESS_TOKEN_HEADER).ifPresent(renewed -> {
+            accessToken = renewed;
+            LOG.info(
+                    "    the access token had expired: renewed in flight ({})",
+                    Authenticator.RENEWED_ACCESS_TOKEN_HEADER);
+        });
         return new Exchange(requestId, response);
     }
 
