@@ -59,14 +59,20 @@ import org.slf4j.event.Level;
  * <h2>Behaviour</h2>
  *
  * <ul>
- *   <li>{@link #accept} never blocks and never throws: it offers the record to a bounded queue
- *       ({@link MongoSinkSettings#queueCapacity()}) and returns. One daemon writer thread named
- *       {@code corekit-mongo-sink} drains it in batches of at most {@link MongoSinkSettings#batchSize()}, one
- *       unordered {@code bulkWrite} per batch. Documents are built on the writer thread.
+ *   <li>{@link #accept} never blocks and never throws: it offers the record to a bounded lock-free queue
+ *       ({@link MongoSinkSettings#queueCapacity()}; one compare-and-set, no lock shared with the writer, no allocation)
+ *       and returns. One daemon writer thread named {@code corekit-mongo-sink} drains it in batches of at most
+ *       {@link MongoSinkSettings#batchSize()}, one unordered {@code bulkWrite} per batch. Documents are built on the
+ *       writer thread. The writer polls: it waits about a millisecond after a partial batch so that the next one is
+ *       fuller, longer (up to 50 ms) while nothing comes, and a caller wakes it only when the queue holds a batch.
  *   <li>Collapse: a STARTED record and the completion of the same operation in one batch are written once, as the
  *       completion. STARTED is written as a {@code $setOnInsert} upsert and a completion as a replace with upsert,
  *       so a STARTED arriving late (a replayed spill) never overwrites a completion. Events are inserted; a duplicate
  *       key (a record replayed twice) counts as written.
+ *   <li>Any record can be stored: a value whose {@code toString()} throws is stored as
+ *       {@code (unprintable: <type>)}, a null attribute value as {@code (null)}, and a record whose stages or error
+ *       cannot even be read keeps its identifying fields plus {@code unreadable}. Records made by a {@code Recorder}
+ *       never need this (it snapshots values safely); records built by hand might.
  *   <li>MongoDB unreachable: the writer retries the same batch with exponential backoff (100 ms doubling to 5 s, up to
  *       20 % jitter) while callers keep queueing. When the queue is full, WARN and ERROR records are appended to a
  *       spill file in {@link MongoSinkSettings#spillDirectory()} — the one case where the caller's thread does I/O,
@@ -78,14 +84,21 @@ import org.slf4j.event.Level;
  *       operating system before {@code accept} returns, so it survives a crash of the process; the file is fsynced
  *       when it is closed (before replay and at shutdown), not per record: a crash of the machine can lose the last
  *       unsynced lines. The open file is locked, so sinks sharing the directory never replay each other's open file.
- *   <li>Replay: after a successful write (and at start, for a previous process's leftovers) spill files are written
- *       oldest first through the same upsert rules, each deleted only once all of its records are written.
+ *   <li>Replay: after a successful write, at start (a previous process's leftovers) and at close (see below), spill
+ *       files are written oldest first through the same upsert rules, each deleted only once all of its records are
+ *       written.
  *   <li>Drops are reported exactly: once writes succeed again, a {@link LogRecord.Kind#DROPS} record with the counts
  *       per level since the last report is written the same way; {@link #stats()} has the running totals.
- *   <li>{@link #close()} stops accepting (later records: WARN+ spilled, the rest counted as dropped), drains for at
- *       most {@link MongoSinkSettings#shutdownDrainTimeout()}, then spills the WARN+ records left and counts the rest;
- *       unreported drops are spilled as a DROPS record for the next start. {@link #closeWithReport()} returns the
- *       {@link ShutdownReport}, whose numbers add up exactly.
+ *   <li>{@link #flush()} returns once every record queued before it was called is acknowledged by MongoDB (or refused
+ *       by it one by one), or when the drain timeout passes while MongoDB is unreachable. Records spilled because the
+ *       queue was full are written by the next replay, not awaited by {@code flush()}.
+ *   <li>{@link #close()} stops accepting (later records: WARN+ spilled, the rest counted as dropped) and, within
+ *       {@link MongoSinkSettings#shutdownDrainTimeout()}: writes what is queued, then replays spill files left by
+ *       earlier processes (or by this one) and writes the drop report, so that a job that runs for seconds leaves no
+ *       spill file behind when MongoDB is up. At the deadline it spills the WARN+ records left and counts the rest;
+ *       unreported drops are spilled as a DROPS record for the next start. It never throws: a step that fails is
+ *       logged and closing goes on. {@link #closeWithReport()} returns the {@link ShutdownReport}: what happened to
+ *       the pending records (the numbers add up exactly), what was replayed, and how many spill files are left.
  *   <li>Shutdown: {@link #registerShutdownHook()} drains at JVM exit; the global wiring ({@code Operations}) does the
  *       same for the process-wide sink through {@link ContextExecutors#addShutdownHook}.
  *   <li>No re-entry: a Logback appender feeding this sink must skip the driver's own events (logger names starting
@@ -93,9 +106,14 @@ import org.slf4j.event.Level;
  *       an unreachable database cannot loop through its own logs. Corekit's {@code CorekitAppender} does both.
  * </ul>
  *
- * <p>Accounting, exact once no caller is inside {@code accept}: {@code accepted == written + rejected + spilled +
- * dropped + queueDepth + inFlight} ({@link Stats}). {@code rejected} counts records the server refused one by one
- * (never seen in normal operation; logged).
+ * <h2>Accounting</h2>
+ *
+ * Every {@link #stats()} snapshot is consistent: {@code accepted == written + rejected + spilled + dropped + queueDepth
+ * + inFlight} ({@link Stats}), also while the writer is in the middle of a batch, because every move of a queued
+ * record and the snapshot itself happen under one lock that callers never take. The only exception is a caller inside
+ * {@code accept} on the full-queue path at that very moment: its record is already counted as accepted and not yet as
+ * spilled or dropped, so {@code accepted} can run ahead by one per such caller, never behind. {@code rejected} counts
+ * records the server refused one by one (never seen in normal operation; logged).
  */
 public final class MongoSink implements Sink {
     private final SinkEngine engine;
@@ -114,7 +132,7 @@ public final class MongoSink implements Sink {
     /**
      * A snapshot of what the sink has done; every number is exact (see the accounting rule on {@link MongoSink}).
      *
-     * @param accepted records given to {@link #accept}, including after close
+     * @param accepted records given to {@link #accept} (null is ignored), including after close
      * @param written records stored in MongoDB (a collapsed STARTED counts as written with its completion)
      * @param rejected records MongoDB refused one by one (logged); not retried
      * @param spilled WARN+ records appended to a spill file by this sink
@@ -153,13 +171,20 @@ public final class MongoSink implements Sink {
 
     /**
      * What {@link #close()} did with the records pending when it began (queued or in flight) and those accepted while
-     * it ran: {@code drained + spilled + dropped} is exactly their number.
+     * it ran: {@code drained + spilled + dropped} is exactly their number. Separately, what it replayed from spill
+     * files and what it left on disk.
      *
      * @param drained written to MongoDB during the drain
      * @param spilled WARN+ records appended to the spill file, replayed by the next start
      * @param dropped lower-level records counted and lost (plus any MongoDB refused)
+     * @param replayed records written from spill files during close (earlier processes' or this one's), beyond the
+     *     pending ones above
+     * @param spillFilesReplayed spill files written to MongoDB and deleted during close
+     * @param spillFilesLeft spill files in {@link MongoSinkSettings#spillDirectory()} once closed, for the next start
+     *     (including one this close wrote); -1 when the directory could not be listed
      */
-    public record ShutdownReport(long drained, long spilled, long dropped) {
+    public record ShutdownReport(
+            long drained, long spilled, long dropped, long replayed, int spillFilesReplayed, int spillFilesLeft) {
         /** Every record the report accounts for. */
         public long total() {
             return drained + spilled + dropped;
@@ -215,18 +240,24 @@ public final class MongoSink implements Sink {
         engine.accept(record);
     }
 
-    /** Waits, at most {@link MongoSinkSettings#shutdownDrainTimeout()}, until nothing is queued or being written. */
+    /**
+     * Waits until every record queued before this call is acknowledged by MongoDB (or refused by it one by one), at
+     * most {@link MongoSinkSettings#shutdownDrainTimeout()}; returns at once after close. Never throws.
+     */
     @Override
     public void flush() {
         engine.flush();
     }
 
-    /** A snapshot of the counters. */
+    /** A consistent snapshot of the counters (see Accounting above). */
     public Stats stats() {
         return engine.stats();
     }
 
-    /** Stops accepting, drains within the drain timeout, spills WARN+ and counts the rest. Idempotent. */
+    /**
+     * Stops accepting, drains and replays within the drain timeout, spills WARN+ and counts the rest. Idempotent; never
+     * throws.
+     */
     @Override
     public void close() {
         closeWithReport();

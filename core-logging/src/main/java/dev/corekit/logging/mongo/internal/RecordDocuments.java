@@ -1,12 +1,14 @@
 package dev.corekit.logging.mongo.internal;
 
 import dev.corekit.logging.LogRecord;
+import dev.corekit.logging.Redactor;
 import dev.corekit.logging.internal.RecordFields;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.Deque;
 import java.util.List;
@@ -38,12 +40,39 @@ public final class RecordDocuments {
     /**
      * The document stored for {@code record}: the fields of {@link RecordFields}, with {@code _id} for the id, dates as
      * BSON dates, absent values left out (never stored as null), long strings cut, and attribute keys made storable.
+     * Never throws for a record the {@link LogRecord} constructor accepted: records normally hold values the recorder
+     * already made safe, but one built by hand may hold anything, so a value whose {@code toString()} throws becomes
+     * {@code (unprintable: <type>)}, a {@code null} attribute value {@value LogRecord#NULL_MARKER}, and a record whose
+     * stages or error cannot even be read is stored with what can be, plus {@code unreadable: <what failed>}.
      */
     public static Document toDocument(LogRecord record) {
-        DocumentWriter writer = new DocumentWriter();
-        RecordFields.write(record, writer);
-        return writer.root;
+        try {
+            DocumentWriter writer = new DocumentWriter();
+            RecordFields.write(record, writer);
+            return writer.root;
+        } catch (RuntimeException | StackOverflowError e) {
+            return essentials(record, e);
+        }
     }
+
+    /** The fields of a record that cannot fail (the constructor checked them), and what failed. */
+    private static Document essentials(LogRecord record, Throwable failure) {
+        Document doc = new Document("_id", record.id())
+                .append(RecordFields.KIND, record.kind().name())
+                .append(RecordFields.LEVEL, record.level().name())
+                .append(RecordFields.NAME, capped(record.name()));
+        if (record.status() != null) {
+            doc.append(RecordFields.STATUS, record.status().name());
+        }
+        doc.append(RecordFields.STARTED_AT, Date.from(record.startedAt()));
+        if (record.endedAt() != null) {
+            doc.append(RecordFields.ENDED_AT, Date.from(record.endedAt()));
+        }
+        return doc.append(UNREADABLE, unprintable(failure));
+    }
+
+    /** The field a document carries when part of its record could not be read (see {@link #toDocument}). */
+    public static final String UNREADABLE = "unreadable";
 
     /** One spill-file line: Extended JSON, which keeps every BSON type (dates, 64-bit integers, decimals). */
     public static String toJson(Document doc) {
@@ -83,16 +112,41 @@ public final class RecordDocuments {
         return key.replace('.', '_').replace('$', '_').replace('\0', '_');
     }
 
-    private static Object value(Object value) {
+    /** A storable copy of an attribute value: never null, never throws. */
+    private static Object value(Object value, int depth) {
+        try {
+            return storable(value, depth);
+        } catch (RuntimeException | StackOverflowError e) {
+            return unprintable(e);
+        }
+    }
+
+    private static Object storable(Object value, int depth) {
+        if (value == null) {
+            return LogRecord.NULL_MARKER;
+        }
+        if ((value instanceof Map || value instanceof Collection) && depth >= Redactor.MAX_DEPTH) {
+            return Redactor.TOO_DEEP;
+        }
         if (value instanceof Map<?, ?> map) {
             Document copy = new Document();
-            map.forEach((k, v) -> copy.put(storableKey(String.valueOf(k)), value(v)));
+            try {
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    copy.put(key(entry.getKey()), value(entry.getValue(), depth + 1));
+                }
+            } catch (RuntimeException e) {
+                copy.put(UNREADABLE, unprintable(e));
+            }
             return copy;
         }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>(list.size());
-            for (Object item : list) {
-                copy.add(value(item));
+        if (value instanceof Collection<?> list) {
+            List<Object> copy = new ArrayList<>(Math.min(list.size(), 1024));
+            try {
+                for (Object item : list) {
+                    copy.add(value(item, depth + 1));
+                }
+            } catch (RuntimeException e) {
+                copy.add(unprintable(e));
             }
             return copy;
         }
@@ -105,8 +159,7 @@ public final class RecordDocuments {
         if (value instanceof BigInteger integer) {
             return integer.bitLength() < 64 ? (Object) integer.longValue() : integer.toString();
         }
-        if (value == null
-                || value instanceof Boolean
+        if (value instanceof Boolean
                 || value instanceof Integer
                 || value instanceof Long
                 || value instanceof Double
@@ -118,7 +171,26 @@ public final class RecordDocuments {
         if (value instanceof Instant instant) {
             return Date.from(instant);
         }
-        return capped(String.valueOf(value));
+        String text = value.toString();
+        return text == null ? LogRecord.NULL_MARKER : capped(text);
+    }
+
+    /** A storable key: its text ({@value LogRecord#NULL_MARKER} for null), made storable by {@link #storableKey}. */
+    private static String key(Object key) {
+        if (key == null) {
+            return LogRecord.NULL_MARKER;
+        }
+        String text;
+        try {
+            text = key.toString();
+        } catch (RuntimeException | StackOverflowError e) {
+            text = unprintable(e);
+        }
+        return storableKey(text == null ? LogRecord.NULL_MARKER : text);
+    }
+
+    private static String unprintable(Throwable error) {
+        return "(unprintable: " + error.getClass().getSimpleName() + ")";
     }
 
     /** Builds the nested document as {@link RecordFields} walks a record. */
@@ -142,7 +214,9 @@ public final class RecordDocuments {
 
         @Override
         public void text(String name, String value) {
-            put(name, capped(value));
+            if (value != null) { // absent: left out, never stored as null
+                put(name, capped(value));
+            }
         }
 
         @Override
@@ -157,12 +231,14 @@ public final class RecordDocuments {
 
         @Override
         public void time(String name, Instant value) {
-            put(name, Date.from(value));
+            if (value != null) {
+                put(name, Date.from(value));
+            }
         }
 
         @Override
         public void attributes(String name, Map<String, Object> attributes) {
-            put(name, value(attributes));
+            put(name, value(attributes, 0));
         }
 
         @Override

@@ -21,13 +21,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -38,15 +36,24 @@ import org.slf4j.event.Level;
  * The machinery behind {@link MongoSink}: the bounded queue, the writer thread, spill and replay, exact counters.
  * Internal; its behaviour is documented on {@link MongoSink}.
  *
- * <p>Accounting invariant, exact when no caller is inside {@link #accept}: {@code accepted == written + rejected +
- * spilled + dropped + queued + in flight}. Each record is settled exactly once: the writer settles the batch it holds
- * ({@link #inFlight}) unless {@link #close} claimed it first; both sides claim under {@link #handoff}.
+ * <p>Accounting: {@code accepted == written + rejected + spilled + dropped + queued + in flight} in every
+ * {@link #stats()} snapshot once no caller is inside {@link #accept} (a caller inside it can only make {@code accepted}
+ * run ahead by its one record, and only on the full-queue path). Why it holds: a record queued by a caller is counted as
+ * accepted and as queued by one and the same compare-and-set (the queue's producer index); every other transition of a
+ * queued record (taken into a batch, settled as written, rejected, spilled or dropped) happens under {@link #handoff},
+ * which {@link #stats()} holds while it reads. A record that does not go to the queue is counted in
+ * {@link #overflowAccepted} before it is spilled or dropped, and that counter is read last.
  */
 public final class SinkEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MongoSink.class);
     private static final Level[] LEVELS = Level.values();
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
     private static final String DROPS_NAME = "corekit.logging.mongo-sink.drops";
+    private static final List<LogRecord> NOTHING = List.of();
+    /** How long the writer waits after a partial batch, so that the next one is fuller. */
+    private static final long BATCH_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The longest close() waits for a caller that claimed a queue slot to publish its record. */
+    private static final long PUBLISH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The name of every sink's writer thread. */
     public static final String WRITER_NAME = "corekit-mongo-sink";
 
@@ -57,12 +64,15 @@ public final class SinkEngine {
     private final boolean ownsClient;
     private final MongoCollection<Document> collection;
     private final Tuning tuning;
-    private final ArrayBlockingQueue<LogRecord> queue;
+    private final RecordQueue<LogRecord> queue;
+    private final int wakeThreshold;
     private final SpillStore spill;
     private final Indexes indexes;
     private final Thread writer;
 
-    private final LongAdder accepted = new LongAdder();
+    /** Records accepted that never entered the queue (full, or closing): counted before they are settled. */
+    private final AtomicLong overflowAccepted = new AtomicLong();
+
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong spilled = new AtomicLong();
@@ -71,15 +81,30 @@ public final class SinkEngine {
     private final AtomicLongArray dropped = new AtomicLongArray(LEVELS.length);
     private final AtomicLongArray unreported = new AtomicLongArray(LEVELS.length);
     private final AtomicLong firstUnreportedDrop = new AtomicLong();
+    private final AtomicBoolean writerParked = new AtomicBoolean();
 
+    /**
+     * Guards every move of a queued record (taken into a batch, settled) and {@link #stats()}; the consumer side of
+     * {@link #queue} is used only under it.
+     */
     private final Object handoff = new Object();
-    private final AtomicReference<List<LogRecord>> inFlight = new AtomicReference<>();
+    // Guarded by handoff.
+    private List<LogRecord> inFlight;
+    // Guarded by handoff: queued records settled (written, rejected, spilled or dropped), in queue order.
+    private long settledFromQueue;
+    // Guarded by handoff: threads waiting in flush().
+    private int flushWaiters;
+
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile long drainDeadline;
     private volatile MongoSink.State state = MongoSink.State.UP;
     private boolean indexesReady;
+    // Writer thread only: the queue is drained and close() lets the writer replay within the drain deadline.
+    private boolean finishing;
     private long nextMaintenance;
+    private final AtomicLong replayedAtClose = new AtomicLong();
+    private final AtomicLong filesReplayedAtClose = new AtomicLong();
     private MongoSink.ShutdownReport report;
 
     /** Starts the writer thread; returns at once, MongoDB need not be reachable. */
@@ -90,7 +115,8 @@ public final class SinkEngine {
         this.tuning = tuning;
         MongoDatabase database = client.getDatabase(settings.mongodbDatabase());
         this.collection = database.getCollection(settings.mongodbCollection());
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.queue = new RecordQueue<>(settings.queueCapacity());
+        this.wakeThreshold = Math.max(1, Math.min(settings.batchSize(), settings.queueCapacity() / 2));
         this.spill = new SpillStore(settings.spillDirectory(), settings.spillMaxMb() * 1024L * 1024L);
         this.indexes = new Indexes(database, collection, settings.retention());
         // The writer owns its thread (close() unparks, interrupts and joins it) and runs outside any request: the
@@ -106,55 +132,84 @@ public final class SinkEngine {
 
     // ---------------------------------------------------------------- caller side
 
-    /** Queues the record; on a full queue (or after close) spills WARN+ and counts the rest. Never throws. */
+    /**
+     * Queues the record: one compare-and-set, no lock, no allocation. On a full queue (or after close) spills WARN+
+     * and counts the rest. Never throws.
+     */
     public void accept(LogRecord record) {
         if (record == null) {
             return;
         }
-        try {
-            accepted.increment();
-            if (!closing && queue.offer(record)) {
-                // close() may have taken its last look at the queue before this offer: then the record is ours.
-                if (closed && queue.remove(record)) {
-                    overflow(record);
-                }
-                return;
+        if (!closing && queue.offer(record)) {
+            if (closed) {
+                settleAfterClose(); // close() may have taken its last look at the queue before this offer
+            } else if (writerParked.get() && queue.size() >= wakeThreshold && writerParked.compareAndSet(true, false)) {
+                LockSupport.unpark(writer);
             }
-            overflow(record);
-        } catch (RuntimeException e) {
-            countDrop(record.level());
+            return;
         }
+        overflowAccepted.incrementAndGet();
+        overflow(record);
     }
 
+    /** Settles one record that no write will take: WARN+ to the spill file, the rest counted. Never throws. */
     private void overflow(LogRecord record) {
-        if (RecordDocuments.isWarnOrWorse(record) && spill.append(RecordDocuments.toDocument(record))) {
-            spilled.incrementAndGet();
-            return;
+        try {
+            if (RecordDocuments.isWarnOrWorse(record) && spill.append(RecordDocuments.toDocument(record))) {
+                spilled.incrementAndGet();
+                return;
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // RecordDocuments makes any record a document; this is a last resort for a record that still cannot be.
         }
         countDrop(record.level());
     }
 
-    /** Settles records no write will take: WARN+ to one spill append, the rest counted. */
+    /** Settles records no write will take: WARN+ to one spill append, the rest counted. Never throws. */
     private void overflowAll(List<LogRecord> records) {
         List<Document> docs = new ArrayList<>();
         List<LogRecord> warn = new ArrayList<>();
         for (LogRecord record : records) {
-            if (RecordDocuments.isWarnOrWorse(record)) {
-                docs.add(RecordDocuments.toDocument(record));
-                warn.add(record);
-            } else {
+            Document doc = null;
+            try {
+                if (RecordDocuments.isWarnOrWorse(record)) {
+                    doc = RecordDocuments.toDocument(record);
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                doc = null;
+            }
+            if (doc == null) {
                 countDrop(record.level());
+            } else {
+                docs.add(doc);
+                warn.add(record);
             }
         }
         if (docs.isEmpty()) {
             return;
         }
-        if (spill.append(docs)) {
+        boolean appended;
+        try {
+            appended = spill.append(docs);
+        } catch (RuntimeException e) {
+            appended = false;
+        }
+        if (appended) {
             spilled.addAndGet(docs.size());
         } else {
             for (LogRecord record : warn) {
                 countDrop(record.level());
             }
+        }
+    }
+
+    /** A caller queued a record after close() took everything: it settles what is left itself. */
+    private void settleAfterClose() {
+        synchronized (handoff) {
+            List<LogRecord> left = new ArrayList<>();
+            queue.drainAll(left, PUBLISH_WAIT_NANOS);
+            overflowAll(left);
+            settledFromQueue += left.size();
         }
     }
 
@@ -167,35 +222,73 @@ public final class SinkEngine {
         }
     }
 
-    /** A snapshot of the counters. */
+    /** A consistent snapshot of the counters (see the accounting rule above). */
     public MongoSink.Stats stats() {
-        Map<Level, Long> perLevel = new EnumMap<>(Level.class);
-        for (Level level : LEVELS) {
-            perLevel.put(level, dropped.get(level.ordinal()));
+        synchronized (handoff) {
+            Map<Level, Long> perLevel = new EnumMap<>(Level.class);
+            for (Level level : LEVELS) {
+                perLevel.put(level, dropped.get(level.ordinal()));
+            }
+            long writtenNow = written.get();
+            long rejectedNow = rejected.get();
+            long spilledNow = spilled.get();
+            int inFlightNow = inFlight == null ? 0 : inFlight.size();
+            long taken = queue.taken();
+            long offered = queue.offered();
+            // Read last: a caller counts here before it spills or drops, so every spill or drop read above is in it.
+            long overflowed = overflowAccepted.get();
+            return new MongoSink.Stats(
+                    offered + overflowed,
+                    writtenNow,
+                    rejectedNow,
+                    spilledNow,
+                    replayed.get(),
+                    perLevel,
+                    (int) Math.max(0, offered - taken),
+                    inFlightNow,
+                    dropReports.get(),
+                    closed ? MongoSink.State.CLOSED : state);
         }
-        List<LogRecord> batch = inFlight.get();
-        return new MongoSink.Stats(
-                accepted.sum(),
-                written.get(),
-                rejected.get(),
-                spilled.get(),
-                replayed.get(),
-                Map.copyOf(perLevel),
-                queue.size(),
-                batch == null ? 0 : batch.size(),
-                dropReports.get(),
-                closed ? MongoSink.State.CLOSED : state);
     }
 
-    /** Waits, at most the drain timeout, until nothing is queued or in flight. */
+    /**
+     * Waits, at most the drain timeout, until every record queued before the call is settled: acknowledged by MongoDB
+     * (or refused by it one by one), or, once the sink is closed, spilled or dropped by close.
+     */
     public void flush() {
+        long target = queue.offered();
         long deadline = System.nanoTime() + settings.shutdownDrainTimeout().toNanos();
-        while ((!queue.isEmpty() || inFlight.get() != null) && !closed && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        synchronized (handoff) {
+            flushWaiters++;
+            try {
+                while (settledFromQueue < target && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    LockSupport.unpark(writer); // no need to wait for its idle poll
+                    TimeUnit.NANOSECONDS.timedWait(handoff, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                flushWaiters--;
+            }
         }
     }
 
-    /** Stops accepting, drains within the drain timeout, spills WARN+ and counts the rest. Idempotent. */
+    /** Marks {@code count} queued records settled; wakes flush(). Under handoff. */
+    private void settled(int count) {
+        settledFromQueue += count;
+        if (flushWaiters > 0) {
+            handoff.notifyAll();
+        }
+    }
+
+    /**
+     * Stops accepting, drains within the drain timeout (queued records first, then spill files), spills WARN+ and
+     * counts the rest. Idempotent. Never throws: every step is guarded, and the report counts what happened.
+     */
     public synchronized MongoSink.ShutdownReport close() {
         if (report != null) {
             return report;
@@ -211,41 +304,72 @@ public final class SinkEngine {
         if (writer.isAlive()) {
             writer.interrupt(); // cuts a backoff or poll short; a write in flight is claimed below
         }
-        List<LogRecord> left = new ArrayList<>();
         synchronized (handoff) {
             closed = true;
-            List<LogRecord> claimed = inFlight.getAndSet(null);
-            if (claimed != null) {
-                left.addAll(claimed);
+            List<LogRecord> left = new ArrayList<>();
+            if (inFlight != null) {
+                left.addAll(inFlight);
+                inFlight = null;
             }
-            queue.drainTo(left);
+            int fromQueue = left.size() + queue.drainAll(left, PUBLISH_WAIT_NANOS);
             overflowAll(left);
+            settledFromQueue += fromQueue;
+            handoff.notifyAll();
         }
-        spillDropReport();
-        spill.close();
-        String spillError = spill.takeLastError();
-        if (spillError != null) {
-            LOG.error("{}", spillError);
-        }
+        guarded("spill the drop report", this::spillDropReport);
+        guarded("close the spill file", spill::close);
+        guarded("report spill errors", () -> {
+            String spillError = spill.takeLastError();
+            if (spillError != null) {
+                LOG.error("{}", spillError);
+            }
+        });
         if (ownsClient) {
-            client.close();
+            guarded("close the MongoDB client", client::close);
         }
         // The writer stops at its next step (it is past any replay or write by now, or stuck in one whose batch we
         // claimed); wait a little so that what it counts is in the report.
         join(TimeUnit.SECONDS.toNanos(1));
+        int filesLeft = -1;
+        try {
+            filesLeft = spill.files().size();
+        } catch (IOException | RuntimeException e) {
+            // reported as unknown (-1)
+        }
         report = new MongoSink.ShutdownReport(
                 written.get() - writtenBefore,
                 spilled.get() - spilledBefore,
-                totalDropped() + rejected.get() - droppedBefore);
-        if (report.spilled() + report.dropped() > 0) {
-            LOG.warn(
-                    "MongoDB log sink closed: {} records drained, {} spilled to {}, {} dropped",
-                    report.drained(),
-                    report.spilled(),
-                    spill.directory(),
-                    report.dropped());
-        }
+                totalDropped() + rejected.get() - droppedBefore,
+                replayedAtClose.get(),
+                (int) filesReplayedAtClose.get(),
+                filesLeft);
+        guarded("log the shutdown report", () -> {
+            if (report.spilled() + report.dropped() > 0 || report.spillFilesLeft() > 0) {
+                LOG.warn(
+                        "MongoDB log sink closed: {} records drained, {} spilled to {}, {} dropped; {} records replayed"
+                                + " from {} spill files, {} spill files left for the next start",
+                        report.drained(),
+                        report.spilled(),
+                        spill.directory(),
+                        report.dropped(),
+                        report.replayed(),
+                        report.spillFilesReplayed(),
+                        report.spillFilesLeft());
+            }
+        });
         return report;
+    }
+
+    private static void guarded(String step, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            try {
+                LOG.error("MongoDB log sink: cannot {} while closing", step, e);
+            } catch (RuntimeException ignored) {
+                // the logging backend failing too: closing goes on
+            }
+        }
     }
 
     private void join(long nanos) {
@@ -264,62 +388,102 @@ public final class SinkEngine {
         return total;
     }
 
+    private boolean pastDrainDeadline() {
+        return closing && System.nanoTime() - drainDeadline > 0;
+    }
+
     // ---------------------------------------------------------------- writer side
 
     private void writeLoop() {
         ON_WRITER.set(Boolean.TRUE);
         maintain(true);
+        long idle = BATCH_GATHER_NANOS;
         while (true) {
             try {
                 List<LogRecord> batch = take();
                 if (batch == null) {
-                    return;
+                    break;
                 }
                 if (batch.isEmpty()) {
+                    if (closing) {
+                        break; // drained
+                    }
                     maintain(false);
+                    park(idle);
+                    idle = Math.min(
+                            idle * 2,
+                            Math.max(BATCH_GATHER_NANOS, tuning.idlePoll().toNanos()));
                     continue;
                 }
+                idle = BATCH_GATHER_NANOS;
                 if (!writeBatch(batch)) {
-                    return;
+                    break;
                 }
                 maintain(true);
+                if (batch.size() < settings.batchSize()) {
+                    park(BATCH_GATHER_NANOS); // let the next batch fill up a little
+                }
             } catch (RuntimeException e) {
                 LOG.error("MongoDB log sink writer failed; it goes on", e);
             }
         }
+        if (closing && !closed && !pastDrainDeadline()) {
+            finishAtClose();
+        }
     }
 
-    /** The next batch, registered as in flight; empty when idle; null when the writer must stop. */
+    /**
+     * Closing, the queue drained with time left: replay spill files (a previous process's and this one's) and report
+     * drops within the drain deadline, so that a process that lives for seconds leaves nothing behind it could write.
+     */
+    private void finishAtClose() {
+        finishing = true;
+        try {
+            String spillError = spill.takeLastError();
+            if (spillError != null) {
+                LOG.error("{}", spillError);
+            }
+            if (state == MongoSink.State.RETRYING) {
+                return; // the last write failed: the spill files stay for the next start
+            }
+            // Always look: another process on this directory may have left files since this one started.
+            replay();
+            if (!pastDrainDeadline()) {
+                reportDrops();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("MongoDB log sink: replay at close failed; the spill files stay for the next start", e);
+        }
+    }
+
+    /** Waits for records; a caller that fills the queue past the wake threshold, flush() or close() wakes it. */
+    private void park(long nanos) {
+        if (closing) {
+            return;
+        }
+        writerParked.set(true);
+        if (queue.size() < wakeThreshold && !closing) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        writerParked.set(false);
+    }
+
+    /** The next batch, registered as in flight; empty when nothing is queued; null when the writer must stop. */
     private List<LogRecord> take() {
-        int max = settings.batchSize();
+        if (queue.size() == 0 && !closing) {
+            return NOTHING; // nothing to take: no lock, no allocation
+        }
         synchronized (handoff) {
-            if (closed) {
+            if (closed || pastDrainDeadline()) {
                 return null;
             }
-            List<LogRecord> batch = new ArrayList<>(Math.min(max, 1024));
-            if (closing) {
-                if (System.nanoTime() - drainDeadline > 0) {
-                    return null;
-                }
-                queue.drainTo(batch, max);
-                if (batch.isEmpty()) {
-                    return null; // drained
-                }
-            } else {
-                // Polling under the lock is fine: close() waits at most one idle poll for it.
-                LogRecord first;
-                try {
-                    first = queue.poll(tuning.idlePoll().toNanos(), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    return batch;
-                }
-                if (first == null) {
-                    return batch;
-                }
-                batch.add(first);
-                queue.drainTo(batch, max - 1);
+            int max = settings.batchSize();
+            List<LogRecord> batch = new ArrayList<>(Math.max(1, Math.min(max, queue.size())));
+            queue.drainTo(batch, max);
+            if (batch.isEmpty()) {
+                return NOTHING;
             }
-            inFlight.set(batch);
+            inFlight = batch;
             return batch;
         }
     }
@@ -331,32 +495,28 @@ public final class SinkEngine {
         for (LogRecord record : batch) {
             try {
                 docs.add(RecordDocuments.toDocument(record));
-            } catch (RuntimeException e) {
-                // An attribute whose toString() throws: this record cannot be stored, the rest of the batch can.
+            } catch (RuntimeException | StackOverflowError e) {
+                // RecordDocuments makes any record a document; a last resort: this record is lost, the batch is not.
                 unbuildable++;
                 LOG.error("cannot turn log record {} into a document; it is counted as rejected", record.id(), e);
             }
         }
-        WriteModels models = WriteModels.of(docs);
-        long failed = write(models, true);
-        if (failed < 0) {
-            synchronized (handoff) {
-                if (inFlight.compareAndSet(batch, null)) {
-                    overflowAll(batch);
-                }
-            }
-            return false;
-        }
-        failed += unbuildable;
+        long failed = write(WriteModels.of(docs), true);
         synchronized (handoff) {
-            if (inFlight.compareAndSet(batch, null)) {
-                written.addAndGet(batch.size() - failed);
-                rejected.addAndGet(failed);
+            if (inFlight != batch) {
+                return false; // close() claimed it: it is settled there
             }
+            inFlight = null;
+            if (failed < 0) {
+                overflowAll(batch);
+            } else {
+                written.addAndGet(batch.size() - failed - unbuildable);
+                rejected.addAndGet(failed + unbuildable);
+            }
+            settled(batch.size());
         }
-        return true;
+        return failed >= 0;
     }
-
     /**
      * One unordered bulk write, retried with backoff while MongoDB cannot be reached. Returns the number of records
      * the server refused (duplicates of records already stored count as written), or -1 when it gave up: only while
@@ -528,6 +688,11 @@ public final class SinkEngine {
                 Thread.currentThread().getName());
     }
 
+    /** While closing, queued records go first; once they are drained, replay goes on until the drain deadline. */
+    private boolean replayMustStop() {
+        return closing && (!finishing || pastDrainDeadline());
+    }
+
     /** Replays spill files oldest first; each is deleted once all its records are written. False if MongoDB failed. */
     private boolean replay() {
         spill.replayStarting();
@@ -541,7 +706,7 @@ public final class SinkEngine {
             return false;
         }
         for (Path file : files) {
-            if (closing) {
+            if (replayMustStop()) {
                 spill.replayIncomplete(); // the next start replays the rest: replays are idempotent
                 return false;
             }
@@ -560,7 +725,7 @@ public final class SinkEngine {
                 long refused = 0;
                 for (int from = 0; from < docs.size(); from += settings.batchSize()) {
                     List<Document> chunk = docs.subList(from, Math.min(docs.size(), from + settings.batchSize()));
-                    long failed = closing ? -1 : write(WriteModels.of(chunk), false);
+                    long failed = replayMustStop() ? -1 : write(WriteModels.of(chunk), false);
                     if (failed < 0) {
                         spill.replayIncomplete();
                         return false; // MongoDB is down again: the file stays for the next replay
@@ -569,6 +734,10 @@ public final class SinkEngine {
                 }
                 claim.delete();
                 replayed.addAndGet(docs.size() - refused);
+                if (finishing) {
+                    replayedAtClose.addAndGet(docs.size() - refused);
+                    filesReplayedAtClose.incrementAndGet();
+                }
                 LOG.info("replayed {} spilled log records from {}", docs.size(), file);
             } catch (IOException e) {
                 LOG.error("cannot replay spill file {}: {}", file, e.toString());
