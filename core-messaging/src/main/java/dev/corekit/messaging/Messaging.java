@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
@@ -66,6 +67,8 @@ public final class Messaging implements AutoCloseable {
     private final PublisherEngine publisherEngine;
     private final EventPublisher publisher;
     private final List<ConsumerEngine> consumers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Health>> healthListeners = new CopyOnWriteArrayList<>();
+    private volatile Health lastHealth = Health.DOWN;
     private volatile boolean consumerConnectionStarted;
     private volatile boolean closed;
 
@@ -90,6 +93,8 @@ public final class Messaging implements AutoCloseable {
         this.publisherEngine = new PublisherEngine(
                 publisherConnection, timers, recorder, clock, settings.bufferCapacity(), settings.publishTimeout());
         publisherConnection.add(publisherEngine);
+        publisherConnection.addListener(health -> healthChanged());
+        consumerConnection.addListener(health -> healthChanged());
         this.publisher = new DefaultEventPublisher(
                 publisherEngine, codec, clock, settings.producer(), settings.exchange(), settings.maxMessageBytes());
         publisherConnection.start();
@@ -161,6 +166,7 @@ public final class Messaging implements AutoCloseable {
                 consumerConnection.start();
             }
         }
+        healthChanged();
         try {
             opened.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -225,6 +231,29 @@ public final class Messaging implements AutoCloseable {
             publisherConnection.await(wanted, Duration.ofNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20))));
         }
         return true;
+    }
+
+    /**
+     * Calls {@code listener} with the new {@link #health()} each time it changes (on a corekit thread; keep it
+     * quick), e.g. to flip a readiness flag.
+     */
+    public void addHealthListener(Consumer<Health> listener) {
+        healthListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private synchronized void healthChanged() {
+        Health now = health();
+        if (now == lastHealth) {
+            return;
+        }
+        lastHealth = now;
+        for (Consumer<Health> listener : healthListeners) {
+            try {
+                listener.accept(now);
+            } catch (RuntimeException e) {
+                // a listener's bug must not stop recovery; the supervisor records its own events
+            }
+        }
     }
 
     /** Publishes buffered or awaiting a confirm right now. */

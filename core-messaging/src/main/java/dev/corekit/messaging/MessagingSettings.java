@@ -47,6 +47,8 @@ import java.util.regex.Pattern;
  * @param idempotencyLease how long a handler may hold the claim on an event before another delivery may take it over
  * @param idempotencyRetention how long a handled event id is remembered, which bounds the window in which a redelivery
  *     is recognised
+ * @param deadLetterStrategy how quorum queues move expired (delayed) and over-delivered messages: see
+ *     {@link DeadLetterStrategy}
  */
 public record MessagingSettings(
         Optional<Secret> uri,
@@ -70,7 +72,8 @@ public record MessagingSettings(
         int deliveryLimit,
         Duration shutdownTimeout,
         Duration idempotencyLease,
-        Duration idempotencyRetention) {
+        Duration idempotencyRetention,
+        DeadLetterStrategy deadLetterStrategy) {
 
     /** The broker corekit talks to; the profile keeps the topology honest on each. */
     public enum BrokerProfile {
@@ -86,6 +89,26 @@ public record MessagingSettings(
         QUORUM,
         /** Single-node queues, for brokers or workloads without quorum queues. */
         CLASSIC
+    }
+
+    /**
+     * How a quorum queue hands a message to its dead-letter exchange (a delay queue's expired retry going back to the
+     * work queue; a message over the delivery limit going to the dead-letter queue). corekit's own dead-lettering of a
+     * failed event is a confirmed publish either way.
+     */
+    public enum DeadLetterStrategy {
+        /**
+         * RabbitMQ's default: the broker moves the message without confirms. It can be lost only if the target queue is
+         * unavailable at that instant (a cluster leader election).
+         */
+        AT_MOST_ONCE,
+        /**
+         * The source quorum queue keeps the message until the target confirms it ({@code x-dead-letter-strategy}).
+         * Safer per message, but a worker supervisor per node serves every such queue, and when it gives up under mass
+         * worker failures every at-least-once queue on the node stays down until restarted (seen on 3.10 after a
+         * restart, and reported open on 4.2: rabbitmq-server#16652). Quorum queues on RabbitMQ only.
+         */
+        AT_LEAST_ONCE
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,119}");
@@ -114,6 +137,7 @@ public record MessagingSettings(
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDEMPOTENCY_LEASE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_IDEMPOTENCY_RETENTION = Duration.ofDays(7);
+    public static final DeadLetterStrategy DEFAULT_DEAD_LETTER_STRATEGY = DeadLetterStrategy.AT_MOST_ONCE;
 
     public static final Setting<Secret> URI = Setting.secret("messaging", "uri")
             .require(
@@ -175,6 +199,9 @@ public record MessagingSettings(
                     "messaging", "idempotency-retention", DEFAULT_IDEMPOTENCY_RETENTION)
             .between(Duration.ofMinutes(1), Duration.ofDays(3650));
 
+    public static final Setting<DeadLetterStrategy> DEAD_LETTER_STRATEGY =
+            Setting.oneOf("messaging", "dead-letter-strategy", DeadLetterStrategy.class, DEFAULT_DEAD_LETTER_STRATEGY);
+
     public MessagingSettings {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(brokerProfile, "brokerProfile");
@@ -191,6 +218,7 @@ public record MessagingSettings(
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(idempotencyLease, "idempotencyLease");
         Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
+        Objects.requireNonNull(deadLetterStrategy, "deadLetterStrategy");
     }
 
     /** The defaults alone, whatever the environment says. */
@@ -246,6 +274,14 @@ public record MessagingSettings(
         Duration shutdownTimeout = reader.get(SHUTDOWN_TIMEOUT);
         Duration lease = reader.get(IDEMPOTENCY_LEASE);
         Duration retention = reader.get(IDEMPOTENCY_RETENTION);
+        DeadLetterStrategy strategy = reader.get(DEAD_LETTER_STRATEGY);
+        if (strategy == DeadLetterStrategy.AT_LEAST_ONCE
+                && (profile == BrokerProfile.QPID || queueType == QueueType.CLASSIC)) {
+            reader.reject(
+                    DEAD_LETTER_STRATEGY,
+                    strategy,
+                    "at-most-once unless the broker profile is rabbitmq and the queue type quorum");
+        }
         if (profile == BrokerProfile.QPID && queueType == QueueType.QUORUM) {
             reader.reject(QUEUE_TYPE, queueType, "classic with broker profile qpid (Qpid has no quorum queues)");
         }
@@ -288,7 +324,8 @@ public record MessagingSettings(
                 deliveryLimit,
                 shutdownTimeout,
                 lease,
-                retention));
+                retention,
+                strategy));
     }
 
     /** The broker URI in force: {@link #uri()}, or {@link #DEFAULT_URI} when none is set. */
@@ -429,6 +466,11 @@ public record MessagingSettings(
 
         public Builder idempotencyRetention(Duration retention) {
             config = config.with(IDEMPOTENCY_RETENTION, retention);
+            return this;
+        }
+
+        public Builder deadLetterStrategy(DeadLetterStrategy strategy) {
+            config = config.with(DEAD_LETTER_STRATEGY, strategy);
             return this;
         }
 

@@ -128,11 +128,12 @@ class ConsumingTest {
 
         Channel channel = admin.createChannel();
         Map<String, Object> classic = Map.of(
-                "x-queue-type", "classic",
-                "x-dead-letter-exchange", queue + ".dlx",
-                "x-delivery-limit", settings.deliveryLimit(),
-                "x-dead-letter-strategy", "at-least-once",
-                "x-overflow", "reject-publish");
+                "x-queue-type",
+                "classic",
+                "x-dead-letter-exchange",
+                queue + ".dlx",
+                "x-delivery-limit",
+                settings.deliveryLimit());
         assertThatThrownBy(() -> channel.queueDeclare(consumer.queueName(), true, false, false, classic))
                 .hasRootCauseMessage("channel error; protocol method: #method<channel.close>(reply-code=406,"
                         + " reply-text=PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '"

@@ -16,11 +16,13 @@ public final class Profiles {
     private final BrokerProfile profile;
     private final QueueType queueType;
     private final int deliveryLimit;
+    private final boolean atLeastOnce;
 
     public Profiles(MessagingSettings settings) {
         this.profile = settings.brokerProfile();
         this.queueType = settings.queueType();
         this.deliveryLimit = settings.deliveryLimit();
+        this.atLeastOnce = settings.deadLetterStrategy() == MessagingSettings.DeadLetterStrategy.AT_LEAST_ONCE;
     }
 
     public BrokerProfile profile() {
@@ -80,7 +82,10 @@ public final class Profiles {
         return args;
     }
 
-    private static void atLeastOnce(Map<String, Object> args) {
+    private void atLeastOnce(Map<String, Object> args) {
+        if (!atLeastOnce) {
+            return;
+        }
         // quorum queues dead-letter at most once by default; at-least-once needs reject-publish overflow
         args.put("x-dead-letter-strategy", "at-least-once");
         args.put("x-overflow", "reject-publish");
