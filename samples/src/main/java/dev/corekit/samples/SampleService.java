@@ -14,11 +14,15 @@ import dev.corekit.auth.token.SigningKey;
 import dev.corekit.auth.token.TokenService;
 import dev.corekit.config.Config;
 import dev.corekit.context.ContextExecutors;
+import dev.corekit.messaging.EventConsumer;
+import dev.corekit.messaging.Messaging;
+import dev.corekit.messaging.mongo.MongoIdempotencyStore;
+import dev.corekit.query.IndexDeclaration;
 import dev.corekit.query.QueryClient;
-import dev.corekit.query.QuerySettings;
-import dev.corekit.samples.embedded.EmbeddedMongo;
 import dev.corekit.samples.http.Routes;
 import dev.corekit.samples.orders.Catalog;
+import dev.corekit.samples.orders.Confirmations;
+import dev.corekit.samples.orders.OrderCreated;
 import dev.corekit.samples.orders.OrderRepository;
 import dev.corekit.samples.orders.OrdersApi;
 import dev.corekit.samples.orders.Pricing;
@@ -70,11 +74,13 @@ public final class SampleService implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer server;
+    private final EventConsumer confirmations;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private SampleService(Deque<AutoCloseable> resources, HttpServer server) {
+    private SampleService(Deque<AutoCloseable> resources, HttpServer server, EventConsumer confirmations) {
         this.resources = resources;
         this.server = server;
+        this.confirmations = confirmations;
     }
 
     /**
@@ -93,13 +99,26 @@ public final class SampleService implements AutoCloseable {
         AuthSettings authSettings = AuthSettings.load(config);
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            QueryClient mongo = opened(resources, mongoClient(config, resources));
+            QueryClient mongo = Connections.mongo(config, resources);
+            IndexDeclaration.ensure(mongo.database(), OrderRepository.INDEXES);
             Catalog catalog = new Catalog(mongo);
             catalog.seedDemoProducts();
             Users users = new Users(mongo);
             users.seedDemoUsers();
+
+            Messaging messaging = Connections.messaging(config, resources);
+            OrderRepository repository = new OrderRepository(mongo);
+            // order.created consumed once per event id, whatever the broker redelivers.
+            EventConsumer confirmations = opened(
+                    resources,
+                    messaging
+                            .consumer(messaging.settings().producer() + ".confirmations")
+                            .on(OrderCreated.TYPE, new Confirmations(repository, mongo.monitor()))
+                            .idempotencyStore(MongoIdempotencyStore.of(mongo.collection("idempotency", Document.class)))
+                            .start());
+            Connections.awaitBroker(messaging);
             Pricing pricing = opened(resources, new Pricing(catalog));
-            OrdersApi orders = new OrdersApi(new OrderRepository(mongo), catalog, pricing, mongo.monitor());
+            OrdersApi orders = new OrdersApi(repository, catalog, pricing, messaging.publisher(), mongo.monitor());
 
             TokenService tokens = tokenService(authSettings, mongo, clock);
             LoginApi login = new LoginApi(users, tokens);
@@ -108,7 +127,9 @@ public final class SampleService implements AutoCloseable {
                     .entity(LoginApi.USER, token -> users.find(token.subject()).orElse(null))
                     .settings(authSettings)
                     .build();
-            Health health = new Health().check("mongodb", () -> mongoState(mongo));
+            Health health = new Health()
+                    .check("mongodb", () -> mongoState(mongo))
+                    .check("messaging", () -> messaging.health().name());
 
             Routes routes = Routes.builder()
                     .route("GET", "/health", Procedure.named("health").withAuth(Procedure.PUBLIC), health::get)
@@ -137,7 +158,7 @@ public final class SampleService implements AutoCloseable {
             server.createContext("/", routes.handler()).getFilters().add(CorekitHttpFilter.of(pipeline));
             server.start();
             resources.push(() -> server.stop(0));
-            SampleService service = new SampleService(resources, server);
+            SampleService service = new SampleService(resources, server, confirmations);
             LOG.info("sample service listening on {}", service.baseUri());
             return service;
         } catch (IOException | RuntimeException e) {
@@ -165,19 +186,6 @@ public final class SampleService implements AutoCloseable {
         return TokenService.of(key, KeySet.of(key.verificationKey()), sessions, settings, clock);
     }
 
-    private static QueryClient mongoClient(Config config, Deque<AutoCloseable> resources) {
-        QuerySettings query = QuerySettings.load(config);
-        if (query.mongodbUri().isEmpty()) {
-            EmbeddedMongo embedded = opened(resources, EmbeddedMongo.start(DATABASE));
-            LOG.info(
-                    "{} is not set: using an in-process MongoDB-wire server at {}",
-                    QuerySettings.MONGODB_URI.envName(),
-                    embedded.uri());
-            query = QuerySettings.custom(config).mongodbUri(embedded.uri()).build();
-        }
-        return QueryClient.custom().settings(query).build();
-    }
-
     /** What the driver knows of the cluster now, without a round trip. */
     private static String mongoState(QueryClient mongo) {
         return mongo.mongoClient().getClusterDescription().hasWritableServer() ? Health.UP : Health.DOWN;
@@ -195,7 +203,7 @@ public final class SampleService implements AutoCloseable {
         }
     }
 
-    private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> resources, T resource) {
+    static <T extends AutoCloseable> T opened(Deque<AutoCloseable> resources, T resource) {
         resources.push(resource);
         return resource;
     }
@@ -213,6 +221,12 @@ public final class SampleService implements AutoCloseable {
     /** Blocks until {@link #close()} has run (from a shutdown hook, for instance). */
     public void awaitClose() throws InterruptedException {
         closed.await();
+    }
+
+    /** Closes the service and deletes the queues its consumer declared: for tests, which use a service name each. */
+    void closeAndDeleteQueues() {
+        confirmations.delete();
+        close();
     }
 
     /** Stops serving and closes everything the service started, in reverse order. Idempotent. */

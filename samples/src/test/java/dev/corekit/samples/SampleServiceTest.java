@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corekit.auth.AuthSettings;
 import dev.corekit.auth.Authenticator;
 import dev.corekit.config.Config;
+import dev.corekit.context.CallContext;
+import dev.corekit.context.Scope;
+import dev.corekit.context.TraceIds;
 import dev.corekit.logging.GlobalRecorder;
 import dev.corekit.logging.InMemorySink;
 import dev.corekit.logging.LogRecord;
 import dev.corekit.logging.Recorder;
+import dev.corekit.messaging.Messaging;
+import dev.corekit.messaging.MessagingSettings;
+import dev.corekit.samples.orders.OrderCreated;
 import dev.corekit.samples.users.Users;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -19,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +45,27 @@ class SampleServiceTest {
     @BeforeAll
     static void start() throws Exception {
         recorder = GlobalRecorder.install(Recorder.of(RECORDS));
-        service = SampleService.start(Config.defaultsOnly().with(SampleSettings.PORT, 0), CLOCK);
+        service = SampleService.start(config(), CLOCK);
         ada = login("ada").path("accessToken").asText();
+    }
+
+    /** Embedded MongoDB, RabbitMQ on localhost, and a service name (so queues) of this run only. */
+    static Config config() {
+        return Config.defaultsOnly()
+                .with(SampleSettings.PORT, 0)
+                .with(MessagingSettings.PRODUCER, "orders-sample-test-" + TraceIds.newSpanId());
+    }
+
+    /** Reads {@code path} as ada until {@code done} holds for its JSON, for up to 20 s. */
+    static JsonNode awaitJson(String path, java.util.function.Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            JsonNode body = json(asAda("GET", path, null));
+            if (done.test(body) || System.nanoTime() > deadline) {
+                return body;
+            }
+            Thread.sleep(20);
+        }
     }
 
     static JsonNode login(String user) throws Exception {
@@ -60,7 +86,7 @@ class SampleServiceTest {
 
     @AfterAll
     static void stop() {
-        service.close();
+        service.closeAndDeleteQueues();
         recorder.close();
     }
 
@@ -99,6 +125,45 @@ class SampleServiceTest {
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(json(response).path("status").asText()).isEqualTo("UP");
         assertThat(json(response).path("checks").path("mongodb").asText()).isEqualTo("UP");
+        assertThat(json(response).path("checks").path("messaging").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void orderCreatedIsConsumedOnceEvenWhenTheSameEventIsDeliveredAgain() throws Exception {
+        JsonNode order = json(asAda("POST", "/orders", TWO_TEAS_AND_A_MUG));
+        String id = order.path("id").asText();
+        String eventId = "order-created-" + id;
+
+        JsonNode confirmed =
+                awaitJson("/orders/" + id, o -> o.path("status").asText().equals("CONFIRMED"));
+        assertThat(confirmed.path("handledEvents").toString()).isEqualTo("[\"" + eventId + "\"]");
+
+        // A second delivery of the same event, as a re-sent publish or a broker redelivery would make.
+        try (Messaging broker = Messaging.connect(
+                        MessagingSettings.custom(Config.defaultsOnly()).build());
+                Scope scope = CallContext.newRequest()
+                        .withRequestId("req-sample-again")
+                        .activate()) {
+            OrderCreated again = new OrderCreated(
+                    id, "user:ada", List.of(), order.path("totalCents").asLong());
+            broker.publisher().publish(OrderCreated.TYPE, eventId, again).get(20, TimeUnit.SECONDS);
+        }
+        LogRecord handled = completion("req-sample-again", "messaging.handle");
+        assertThat(handled.attributes()).containsEntry("outcome", "duplicate");
+        assertThat(json(asAda("GET", "/orders/" + id, null))
+                        .path("handledEvents")
+                        .size())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void theConsumerRunsInTheContextOfTheRequestThatPlacedTheOrder() throws Exception {
+        asAda("POST", "/orders", TWO_TEAS_AND_A_MUG, "x-request-id", "req-sample-event");
+
+        LogRecord call = completion("req-sample-event", "orders.create");
+        LogRecord confirm = completion("req-sample-event", "order.confirm");
+        assertThat(confirm.context().traceId()).isEqualTo(call.context().traceId());
+        assertThat(confirm.thread()).isNotEqualTo(call.thread());
     }
 
     @Test
@@ -115,7 +180,10 @@ class SampleServiceTest {
         HttpResponse<String> fetched =
                 asAda("GET", "/orders/" + order.path("id").asText(), null);
         assertThat(fetched.statusCode()).isEqualTo(200);
-        assertThat(json(fetched)).isEqualTo(order);
+        JsonNode read = json(fetched);
+        for (String field : List.of("id", "customer", "lines", "totalCents", "createdAt")) {
+            assertThat(read.path(field)).as(field).isEqualTo(order.path(field));
+        }
 
         HttpResponse<String> listed = asAda("GET", "/orders?limit=100", null);
         assertThat(listed.statusCode()).isEqualTo(200);

@@ -4,6 +4,8 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Sorts.descending;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Updates;
+import dev.corekit.query.IndexDeclaration;
 import dev.corekit.query.QueryClient;
 import java.util.ArrayList;
 import java.util.Date;
@@ -13,9 +15,16 @@ import org.bson.Document;
 
 /**
  * Orders in MongoDB, through the client core-query configured (its command monitor sees every command). Documents are
- * mapped by hand: what is stored is visible in one place.
+ * mapped by hand: what is stored is visible in one place. The indexes its queries need are declared here and ensured at
+ * startup.
  */
 public final class OrderRepository {
+    /** What {@link #newestOf} needs: the customer's orders, newest id first. */
+    public static final List<IndexDeclaration> INDEXES = List.of(IndexDeclaration.on("orders")
+            .ascending("customer")
+            .descending("_id")
+            .build());
+
     private final MongoCollection<Document> orders;
 
     public OrderRepository(QueryClient mongo) {
@@ -25,6 +34,19 @@ public final class OrderRepository {
     /** Stores a new order. */
     public void insert(Order order) {
         orders.insertOne(toDocument(order));
+    }
+
+    /**
+     * Confirms the order and records {@code eventId} as handled, in one atomic update. Returns false when there is no
+     * such order.
+     */
+    public boolean confirm(String id, String eventId) {
+        return orders.updateOne(
+                                eq("_id", id),
+                                Updates.combine(
+                                        Updates.set("status", Order.CONFIRMED), Updates.push("handledEvents", eventId)))
+                        .getMatchedCount()
+                > 0;
     }
 
     /** The order with {@code id}, if any. */
@@ -52,7 +74,8 @@ public final class OrderRepository {
                 .append("lines", lines)
                 .append("totalCents", order.totalCents())
                 .append("status", order.status())
-                .append("createdAt", Date.from(order.createdAt()));
+                .append("createdAt", Date.from(order.createdAt()))
+                .append("handledEvents", order.handledEvents());
     }
 
     private static Order toOrder(Document document) {
@@ -66,6 +89,7 @@ public final class OrderRepository {
                 lines,
                 document.getLong("totalCents"),
                 document.getString("status"),
-                document.getDate("createdAt").toInstant());
+                document.getDate("createdAt").toInstant(),
+                document.getList("handledEvents", String.class, List.of()));
     }
 }

@@ -2,6 +2,7 @@ package dev.corekit.samples.orders;
 
 import dev.corekit.context.CallContext;
 import dev.corekit.logging.Operations;
+import dev.corekit.messaging.EventPublisher;
 import dev.corekit.query.BatchLoader;
 import dev.corekit.query.CommandMonitor;
 import dev.corekit.samples.http.HttpError;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.slf4j.event.Level;
 
 /**
  * The orders endpoints, for the authenticated user (the pipeline's auth interceptor put {@code user:<id>} in the
@@ -30,16 +32,26 @@ public final class OrdersApi {
     private final OrderRepository repository;
     private final Catalog catalog;
     private final Pricing pricing;
+    private final EventPublisher events;
     private final CommandMonitor monitor;
 
-    public OrdersApi(OrderRepository repository, Catalog catalog, Pricing pricing, CommandMonitor monitor) {
+    public OrdersApi(
+            OrderRepository repository,
+            Catalog catalog,
+            Pricing pricing,
+            EventPublisher events,
+            CommandMonitor monitor) {
         this.repository = repository;
         this.catalog = catalog;
         this.pricing = pricing;
+        this.events = events;
         this.monitor = monitor;
     }
 
-    /** {@code POST /orders}: prices the items on the pricing pool, stores the order, answers 201 with it. */
+    /**
+     * {@code POST /orders}: prices the items on the pricing pool, stores the order, publishes {@value
+     * OrderCreated#NAME} and answers 201 with it.
+     */
     public Response create(Request request) throws IOException {
         NewOrder command = request.body(NewOrder.class);
         command.validate();
@@ -56,12 +68,33 @@ public final class OrdersApi {
                     .sum();
             // MongoDB keeps milliseconds: the order answered now is the order read back later.
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            Order placed = new Order(new ObjectId().toHexString(), customer(), quote.lines(), total, Order.NEW, now);
+            Order placed = new Order(
+                    new ObjectId().toHexString(), customer(), quote.lines(), total, Order.NEW, now, List.of());
             repository.insert(placed);
             op.stage("stored", Map.of("orderId", placed.id()));
+            publish(placed);
             return placed;
         }));
         return Response.json(201, order).header("Location", "/orders/" + order.id());
+    }
+
+    /**
+     * Publishes the order's {@value OrderCreated#NAME} event. The future always completes: confirmed by the broker, or
+     * failed with the reason, which is recorded in this request's context. (A service that must never lose the event
+     * keeps it in an outbox, in the order's own write, and publishes it again with the same id until it is confirmed.)
+     */
+    private void publish(Order order) {
+        events.publish(OrderCreated.TYPE, OrderCreated.eventId(order), OrderCreated.of(order))
+                .whenComplete((receipt, error) -> {
+                    if (error != null) {
+                        Operations.event(
+                                Level.WARN,
+                                "order.created.unpublished",
+                                "the order.created event of an order was not confirmed by the broker",
+                                Map.of("orderId", order.id()),
+                                error);
+                    }
+                });
     }
 
     /** {@code GET /orders/{id}}: the caller's order; someone else's is as unknown as a missing one. */

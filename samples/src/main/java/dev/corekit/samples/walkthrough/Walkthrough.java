@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, log in,
- * create an order, read it back, list orders, then print every record the create request produced, as a tree. Each step says
+ * create an order, read it back until its {@code order.created} event was consumed, list orders, then print every record the create request produced, as a tree. Each step says
  * what it sent and got; a step that gets an unexpected answer stops the tour with an error saying which step and what
  * came back.
  *
@@ -32,6 +32,10 @@ public final class Walkthrough {
 
     /** How long the tour waits for a request's records to settle. */
     public static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the tour waits for the order.created event to be consumed. */
+    public static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
+    /** How often it reads the order meanwhile. */
+    public static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,8 +98,11 @@ public final class Walkthrough {
                 created.json().path("totalCents"),
                 created.header("Location"));
 
-        Exchange fetched = send("get-order", "GET", "/orders/" + orderId, null, 200);
-        LOG.info("    status {}", fetched.json().path("status").asText());
+        JsonNode confirmed = awaitConfirmed(orderId);
+        LOG.info(
+                "    the order.created event was consumed: status {}, handled events {}",
+                confirmed.path("status").asText(),
+                confirmed.path("handledEvents"));
 
         Exchange listed = send("list-orders", "GET", "/orders?limit=10", null, 200);
         int count = listed.json().path("orders").size();
@@ -106,7 +113,7 @@ public final class Walkthrough {
 
         List<LogRecord> createRecords = records.awaitSettled(
                 created.requestId(),
-                list -> list.stream().anyMatch(r -> r.name().equals("orders.create") && !r.isStart()),
+                list -> completed(list, "orders.create") && completed(list, "messaging.handle"),
                 RECORD_TIMEOUT);
         LOG.info("");
         LOG.info("--- the records of one request: x-request-id {} ---", created.requestId());
@@ -122,9 +129,39 @@ public final class Walkthrough {
         return new Report(orderId, created.requestId(), createRecords, count);
     }
 
+    /** Reads the order until its event was consumed (status CONFIRMED), for up to {@link #EVENT_TIMEOUT}. */
+    private JsonNode awaitConfirmed(String orderId) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
+        int reads = 0;
+        while (true) {
+            Exchange fetched = send("get-order-" + ++reads, "GET", "/orders/" + orderId, null, 200, reads == 1);
+            JsonNode order = fetched.json();
+            if ("CONFIRMED".equals(order.path("status").asText())) {
+                return order;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("walk-through: the order.created event of order " + orderId
+                        + " was not consumed within " + EVENT_TIMEOUT.toSeconds() + " s; is the broker up? "
+                        + "GET /health says which dependency is down");
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+    }
+
+    private static boolean completed(List<LogRecord> records, String name) {
+        return records.stream().anyMatch(r -> r.name().equals(name) && !r.isStart());
+    }
+
     private Exchange send(String name, String method, String path, String body, int expected)
             throws IOException, InterruptedException {
-        step++;
+        return send(name, method, path, body, expected, true);
+    }
+
+    private Exchange send(String name, String method, String path, String body, int expected, boolean narrate)
+            throws IOException, InterruptedException {
+        if (narrate) {
+            step++;
+        }
         String requestId = "walkthrough-" + name + "-" + run;
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(30))
@@ -139,7 +176,9 @@ public final class Walkthrough {
             request.header("Authorization", "Bearer " + accessToken);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        LOG.info("[{}] {} {} -> {}", step, method, path, response.statusCode());
+        if (narrate) {
+            LOG.info("[{}] {} {} -> {}", step, method, path, response.statusCode());
+        }
         if (response.statusCode() != expected) {
             throw new IllegalStateException("walk-through step " + step + " (" + name + "): expected " + expected
                     + " from " + method + " " + path + ", got " + response.statusCode() + ": " + response.body());

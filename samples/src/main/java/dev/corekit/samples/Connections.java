@@ -1,0 +1,88 @@
+package dev.corekit.samples;
+
+import dev.corekit.config.Config;
+import dev.corekit.messaging.Health;
+import dev.corekit.messaging.Messaging;
+import dev.corekit.messaging.MessagingSettings;
+import dev.corekit.query.QueryClient;
+import dev.corekit.query.QuerySettings;
+import dev.corekit.samples.embedded.EmbeddedMongo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the service's dependencies are: what the environment says, else the embedded defaults. This is the only place
+ * that knows about embedded servers; everything else gets a client and uses it the same way whatever is behind it.
+ *
+ * <ul>
+ *   <li>MongoDB: {@code COREKIT_QUERY_MONGODB_URI}, else an in-process MongoDB-wire server.
+ *   <li>Messaging: {@code COREKIT_MESSAGING_URI}, else RabbitMQ on localhost:5672 when it answers, else the embedded
+ *       broker.
+ * </ul>
+ *
+ * Every server or client opened here is pushed on {@code resources}, to be closed in reverse order.
+ */
+final class Connections {
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+
+    /** The service's name: its producer name on events, and the prefix of its queues, unless configured. */
+    static final String SERVICE_NAME = "orders-sample";
+
+    private Connections() {}
+
+    static QueryClient mongo(Config config, Deque<AutoCloseable> resources) {
+        QuerySettings settings = QuerySettings.load(config);
+        if (settings.mongodbUri().isEmpty()) {
+            EmbeddedMongo embedded = SampleService.opened(resources, EmbeddedMongo.start(SampleService.DATABASE));
+            LOG.info(
+                    "{} is not set: using an in-process MongoDB-wire server at {}",
+                    QuerySettings.MONGODB_URI.envName(),
+                    embedded.uri());
+            settings = QuerySettings.custom(config).mongodbUri(embedded.uri()).build();
+        }
+        return SampleService.opened(
+                resources, QueryClient.custom().settings(settings).build());
+    }
+
+    static Messaging messaging(Config config, Deque<AutoCloseable> resources) {
+        MessagingSettings.Builder settings = MessagingSettings.custom(config);
+        if (config.resolve(MessagingSettings.PRODUCER).source() == Config.Source.DEFAULT) {
+            settings.producer(SERVICE_NAME);
+        }
+        if (config.find(MessagingSettings.URI).isEmpty() && !answers("localhost", 5672)) {
+            LOG.warn(
+                    "{} is not set and no RabbitMQ answers on localhost:5672; the embedded broker is not available in"
+                            + " this build yet, so events wait in the publisher's buffer until a broker answers",
+                    MessagingSettings.URI.envName());
+        }
+        return SampleService.opened(resources, Messaging.connect(settings.build()));
+    }
+
+    /**
+     * Waits up to the connect timeout for the broker, so that the service starts serving ready; when it does not come,
+     * the service starts anyway (events are buffered, health says what is down).
+     */
+    static void awaitBroker(Messaging messaging) {
+        try {
+            if (!messaging.awaitHealth(Health.UP, messaging.settings().connectTimeout())) {
+                LOG.warn("the broker is not ready yet; starting anyway: {}", messaging.healthDetail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    private static boolean answers(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
