@@ -261,6 +261,16 @@ public final class Messaging implements AutoCloseable {
         return publisherEngine.pending();
     }
 
+    /** The recorder this instance writes to (fan-out records job completions there). */
+    Recorder recorder() {
+        return recorder;
+    }
+
+    /** The envelope codec (fan-out reads job parameters with its mapper). */
+    EventCodec codec() {
+        return codec;
+    }
+
     /** The direct exchange that delay queues dead-letter into, bound to each work queue. */
     String retryExchange() {
         return settings.exchange() + ".retry";

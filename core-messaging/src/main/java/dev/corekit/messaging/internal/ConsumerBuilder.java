@@ -22,6 +22,7 @@ public final class ConsumerBuilder implements EventConsumer.Builder {
     private int concurrency;
     private int maxAttempts;
     private boolean started;
+    private ConsumerEngine.DeadLetterListener onDeadLetter;
 
     public ConsumerBuilder(
             Function<ConsumerEngine.Spec, EventConsumer> starter,
@@ -84,6 +85,12 @@ public final class ConsumerBuilder implements EventConsumer.Builder {
         return this;
     }
 
+    /** Tells {@code listener} about every message this consumer dead-letters (fan-out records failed pages). */
+    public ConsumerBuilder onDeadLetter(ConsumerEngine.DeadLetterListener listener) {
+        this.onDeadLetter = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     @Override
     public EventConsumer start() {
         if (started) {
@@ -117,7 +124,8 @@ public final class ConsumerBuilder implements EventConsumer.Builder {
                 settings.idempotencyRetention(),
                 settings.shutdownTimeout(),
                 settings.exchange(),
-                settings.exchange() + ".retry");
+                settings.exchange() + ".retry",
+                onDeadLetter);
         return starter.apply(spec);
     }
 }

@@ -57,7 +57,15 @@ public final class ConsumerEngine implements EventConsumer, ConnectionSupervisor
             Duration retention,
             Duration shutdownTimeout,
             String eventsExchange,
-            String retryExchange) {}
+            String retryExchange,
+            DeadLetterListener onDeadLetter) {}
+
+    /** Told about each message this consumer dead-lettered, once its dead-letter copy is confirmed. */
+    @FunctionalInterface
+    public interface DeadLetterListener {
+        /** Never let it throw: it is logged and ignored. */
+        void deadLettered(byte[] body, String reason, ErrorInfo error, int attempts);
+    }
 
     /** A handler and its event type. */
     public record Registered<T>(EventType<T> type, EventHandler<T> handler) {}
@@ -524,17 +532,34 @@ public final class ConsumerEngine implements EventConsumer, ConnectionSupervisor
         headers.put(EventHeaders.DEAD_LETTERED_AT, clock.instant().toString());
         AMQP.BasicProperties properties =
                 delivery.properties().builder().headers(headers).build();
+        Runnable notify = spec.onDeadLetter() == null
+                ? null
+                : () -> {
+                    try {
+                        spec.onDeadLetter().deadLettered(delivery.body(), reason, info, attempts);
+                    } catch (RuntimeException e) {
+                        event(Level.WARN, "messaging.dead-letter-listener-failed", "a dead-letter listener threw", e);
+                    }
+                };
         publishThenAck(
                 delivery,
                 new PublisherEngine.Outgoing(
-                        messageId(delivery), "", deadLetterQueueName(), true, properties, delivery.body()));
+                        messageId(delivery), "", deadLetterQueueName(), true, properties, delivery.body()),
+                notify);
+    }
+
+    private void publishThenAck(Delivery delivery, PublisherEngine.Outgoing copy) {
+        publishThenAck(delivery, copy, null);
     }
 
     /** Acks only once the copy is confirmed; puts the message back on the queue when the copy failed. */
-    private void publishThenAck(Delivery delivery, PublisherEngine.Outgoing copy) {
+    private void publishThenAck(Delivery delivery, PublisherEngine.Outgoing copy, Runnable confirmed) {
         CompletableFuture<PublishReceipt> sent = publisher.send(copy);
         sent.whenComplete((receipt, error) -> {
             if (error == null) {
+                if (confirmed != null) {
+                    confirmed.run();
+                }
                 ack(delivery);
             } else {
                 event(

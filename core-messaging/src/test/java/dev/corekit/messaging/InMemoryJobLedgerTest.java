@@ -1,0 +1,8 @@
+package dev.corekit.messaging;
+
+class InMemoryJobLedgerTest extends JobLedgerContract {
+    @Override
+    JobLedger ledger() {
+        return JobLedger.inMemory();
+    }
+}
