@@ -4,7 +4,6 @@ import dev.corekit.context.CallContext;
 import dev.corekit.context.Scope;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,7 +156,9 @@ public final class Operation implements AutoCloseable {
                 return;
             }
             completed = true;
-            finalAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+            SnapshotMap.Builder snapshot = new SnapshotMap.Builder(attributes.size());
+            attributes.forEach(snapshot::put);
+            finalAttributes = snapshot.build();
             finalStages = List.copyOf(stages);
             opened = scope;
             scope = null;

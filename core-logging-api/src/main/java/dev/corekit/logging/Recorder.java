@@ -243,6 +243,9 @@ public final class Recorder {
 
     /** The context an event carries: the span and operation it happened in. */
     static LogRecord.RecordContext eventContext(CallContext context) {
+        if (context == CallContext.root()) {
+            return LogRecord.RecordContext.EMPTY; // outside any request: nothing to carry, nothing to allocate
+        }
         return new LogRecord.RecordContext(
                 context.requestId(),
                 context.traceId(),

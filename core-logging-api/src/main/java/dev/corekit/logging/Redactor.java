@@ -6,7 +6,6 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,13 +76,44 @@ public final class Redactor {
         if (key == null) {
             return false;
         }
-        String normalized = normalize(key);
         for (String fragment : fragments) {
-            if (normalized.contains(fragment)) {
+            if (containsNormalized(key, fragment)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code normalize(key)} contains {@code fragment} (already normalized), without building the normalized
+     * key: the record path checks every attribute key, and allocates as little as it can.
+     */
+    private static boolean containsNormalized(String key, String fragment) {
+        int length = key.length();
+        for (int start = 0; start < length; start++) {
+            if (isSeparator(key.charAt(start))) {
+                continue;
+            }
+            int matched = 0;
+            for (int i = start; i < length && matched < fragment.length(); i++) {
+                char c = key.charAt(i);
+                if (isSeparator(c)) {
+                    continue;
+                }
+                if (Character.toLowerCase(c) != fragment.charAt(matched)) {
+                    break;
+                }
+                matched++;
+            }
+            if (matched == fragment.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == '-' || c == '_' || c == '.' || c == ' ';
     }
 
     /** The value to record under {@code key}: {@value #REDACTED} for a sensitive key, else a safe, redacted copy. */
@@ -111,7 +141,12 @@ public final class Redactor {
     }
 
     private Map<String, Object> safeMap(Map<?, ?> map, int depth) {
-        Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+        SnapshotMap.Builder copy;
+        try {
+            copy = new SnapshotMap.Builder(map.size());
+        } catch (RuntimeException e) {
+            copy = new SnapshotMap.Builder(1);
+        }
         try {
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 String key = key(entry.getKey());
@@ -121,7 +156,7 @@ public final class Redactor {
         } catch (RuntimeException e) {
             copy.put("(unreadable)", unprintable(e));
         }
-        return copy;
+        return copy.build();
     }
 
     private Object safe(Object value, int depth) {
