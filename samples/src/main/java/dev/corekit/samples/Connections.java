@@ -4,13 +4,12 @@ import dev.corekit.config.Config;
 import dev.corekit.messaging.Health;
 import dev.corekit.messaging.Messaging;
 import dev.corekit.messaging.MessagingSettings;
+import dev.corekit.messaging.embedded.EmbeddedBroker;
 import dev.corekit.query.QueryClient;
 import dev.corekit.query.QuerySettings;
 import dev.corekit.samples.embedded.EmbeddedMongo;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.Deque;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,17 +48,21 @@ final class Connections {
     }
 
     static Messaging messaging(Config config, Deque<AutoCloseable> resources) {
-        MessagingSettings.Builder settings = MessagingSettings.custom(config);
+        MessagingSettings.Builder builder = MessagingSettings.custom(config);
         if (config.resolve(MessagingSettings.PRODUCER).source() == Config.Source.DEFAULT) {
-            settings.producer(SERVICE_NAME);
+            builder.producer(SERVICE_NAME);
         }
-        if (config.find(MessagingSettings.URI).isEmpty() && !answers("localhost", 5672)) {
-            LOG.warn(
-                    "{} is not set and no RabbitMQ answers on localhost:5672; the embedded broker is not available in"
-                            + " this build yet, so events wait in the publisher's buffer until a broker answers",
-                    MessagingSettings.URI.envName());
+        MessagingSettings settings = builder.build();
+        Optional<EmbeddedBroker> embedded = EmbeddedBroker.startUnlessBrokerAnswers(settings);
+        if (embedded.isPresent()) {
+            EmbeddedBroker broker = SampleService.opened(resources, embedded.get());
+            LOG.info(
+                    "{} is not set and no RabbitMQ answers on localhost:5672: using an embedded Qpid broker at {}",
+                    MessagingSettings.URI.envName(),
+                    broker);
+            settings = broker.configure(builder).build();
         }
-        return SampleService.opened(resources, Messaging.connect(settings.build()));
+        return SampleService.opened(resources, Messaging.connect(settings));
     }
 
     /**
@@ -74,15 +77,6 @@ final class Connections {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the broker", e);
-        }
-    }
-
-    private static boolean answers(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -357,4 +357,42 @@ class SampleServiceTest {
         // one query for the page of orders, one $in for every product the page names
         assertThat(list.attributes()).containsEntry("db.roundTrips", 2L);
     }
+
+    @Test
+    void theListingPagesByKeysetWithoutSkippingOrRepeatingAnOrderPlacedMeanwhile() throws Exception {
+        String grace = "Bearer " + login("grace").path("accessToken").asText();
+        List<String> placed = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            placed.add(json(send("POST", "/orders", TWO_TEAS_AND_A_MUG, "Authorization", grace))
+                    .path("id")
+                    .asText());
+        }
+
+        List<String> seen = new java.util.ArrayList<>();
+        JsonNode page = json(send("GET", "/orders?limit=2", null, "Authorization", grace));
+        seen.addAll(page.path("orders").findValuesAsText("id"));
+        // placed between two pages: newer than the cursor, so it belongs to a later listing, not to this one
+        send("POST", "/orders", TWO_TEAS_AND_A_MUG, "Authorization", grace);
+        while (page.hasNonNull("next")) {
+            String next =
+                    java.net.URLEncoder.encode(page.path("next").asText(), java.nio.charset.StandardCharsets.UTF_8);
+            page = json(send("GET", "/orders?limit=2&cursor=" + next, null, "Authorization", grace));
+            seen.addAll(page.path("orders").findValuesAsText("id"));
+        }
+
+        assertThat(seen).doesNotHaveDuplicates().containsAll(placed);
+    }
+
+    @Test
+    void aTamperedCursorIsAClearBadRequest() throws Exception {
+        asAda("POST", "/orders", TWO_TEAS_AND_A_MUG);
+        asAda("POST", "/orders", TWO_TEAS_AND_A_MUG);
+        String next = json(asAda("GET", "/orders?limit=1", null)).path("next").asText();
+        String tampered = next.substring(0, next.length() - 2) + (next.endsWith("AA") ? "BB" : "AA");
+
+        HttpResponse<String> response = asAda("GET", "/orders?limit=1&cursor=" + tampered, null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("code").asText()).isEqualTo("INVALID_CURSOR");
+    }
 }

@@ -6,8 +6,9 @@ import static com.mongodb.client.model.Sorts.descending;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Updates;
 import dev.corekit.query.IndexDeclaration;
+import dev.corekit.query.KeysetPager;
 import dev.corekit.query.QueryClient;
-import java.util.ArrayList;
+import dev.corekit.query.QuerySettings;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -19,16 +20,18 @@ import org.bson.Document;
  * startup.
  */
 public final class OrderRepository {
-    /** What {@link #newestOf} needs: the customer's orders, newest id first. */
+    /** What {@link #page} needs: the customer's orders in keyset order (newest first, id as the tie-breaker). */
     public static final List<IndexDeclaration> INDEXES = List.of(IndexDeclaration.on("orders")
             .ascending("customer")
-            .descending("_id")
+            .descending("createdAt", "_id")
             .build());
 
     private final MongoCollection<Document> orders;
+    private final QuerySettings settings;
 
     public OrderRepository(QueryClient mongo) {
         this.orders = mongo.collection("orders", Document.class);
+        this.settings = mongo.settings();
     }
 
     /** Stores a new order. */
@@ -54,13 +57,23 @@ public final class OrderRepository {
         return Optional.ofNullable(orders.find(eq("_id", id)).first()).map(OrderRepository::toOrder);
     }
 
-    /** The newest orders of {@code customer} first, at most {@code limit}. */
-    public List<Order> newestOf(String customer, int limit) {
-        return orders.find(eq("customer", customer))
-                .sort(descending("_id"))
-                .limit(limit)
-                .map(OrderRepository::toOrder)
-                .into(new ArrayList<>());
+    /**
+     * A page of {@code customer}'s orders, newest first: the first page for a null {@code cursor}, else the page after
+     * it. Keyset pagination: page 500 costs what page 1 costs, and orders placed while a client pages never make it
+     * skip or repeat one. Cursors are signed with {@code corekit.query.cursor-key}.
+     *
+     * @throws dev.corekit.query.InvalidCursorException when the cursor is not one this listing issued
+     */
+    public KeysetPager.Page<Order> page(String customer, int size, String cursor) {
+        KeysetPager.Page<Document> page = KeysetPager.on(orders)
+                .filter(eq("customer", customer))
+                .sort(descending("createdAt"))
+                .pageSize(size)
+                .settings(settings)
+                .build()
+                .page(cursor);
+        return new KeysetPager.Page<>(
+                page.items().stream().map(OrderRepository::toOrder).toList(), page.nextCursor());
     }
 
     private static Document toDocument(Order order) {

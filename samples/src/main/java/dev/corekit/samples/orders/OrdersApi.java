@@ -5,12 +5,15 @@ import dev.corekit.logging.Operations;
 import dev.corekit.messaging.EventPublisher;
 import dev.corekit.query.BatchLoader;
 import dev.corekit.query.CommandMonitor;
+import dev.corekit.query.InvalidCursorException;
+import dev.corekit.query.KeysetPager;
 import dev.corekit.samples.http.HttpError;
 import dev.corekit.samples.http.Request;
 import dev.corekit.samples.http.Response;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -108,24 +111,40 @@ public final class OrdersApi {
     }
 
     /**
-     * {@code GET /orders?limit=20}: the caller's newest orders first, each line named from the catalog with one batch
-     * query for the whole page.
+     * {@code GET /orders?limit=20&cursor=...}: the caller's orders, newest first, one keyset page at a time ({@code next}
+     * is the cursor of the following page, absent on the last); every line named from the catalog with one batch query
+     * for the whole page.
      */
     public Response list(Request request) {
         int limit = request.queryInt("limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        String cursor = request.query("cursor");
         String customer = customer();
-        List<ListedOrder> page = Operations.call("order.list", monitor.attributed(op -> {
-            List<Order> orders = repository.newestOf(customer, limit);
-            op.attr("orders", orders.size());
+        Map<String, Object> body = Operations.call("order.list", monitor.attributed(op -> {
+            KeysetPager.Page<Order> page;
+            try {
+                page = repository.page(customer, limit, cursor);
+            } catch (InvalidCursorException e) {
+                throw HttpError.badRequest(e.code(), "The cursor does not belong to this listing; start without one.");
+            }
+            op.attr("orders", page.items().size());
             try (BatchLoader.LoadScope<String, Document> products = catalog.openScope()) {
-                products.prime(orders.stream()
+                products.prime(page.items().stream()
                         .flatMap(order -> order.lines().stream())
                         .map(OrderLine::sku)
                         .toList());
-                return orders.stream().map(order -> listed(order, products)).toList();
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put(
+                        "orders",
+                        page.items().stream()
+                                .map(order -> listed(order, products))
+                                .toList());
+                if (page.hasNext()) {
+                    result.put("next", page.nextCursor());
+                }
+                return result;
             }
         }));
-        return Response.ok(Map.of("orders", page));
+        return Response.ok(body);
     }
 
     private static ListedOrder listed(Order order, BatchLoader.LoadScope<String, Document> products) {

@@ -9,9 +9,11 @@ import dev.corekit.logging.LogRecord;
 import dev.corekit.samples.users.Users;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, log in,
- * create an order, read it back until its {@code order.created} event was consumed, list orders, then print every record the create request produced, as a tree. Each step says
+ * create an order, read it back until its {@code order.created} event was consumed, create another, list
+ * the orders one keyset page at a time, then print every record the create request produced, as a tree. Each step says
  * what it sent and got; a step that gets an unexpected answer stops the tour with an error saying which step and what
  * came back.
  *
@@ -34,6 +37,8 @@ public final class Walkthrough {
     public static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
     /** How long the tour waits for the order.created event to be consumed. */
     public static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
+    /** The most pages the tour lists, one order each. */
+    public static final int MAX_PAGES = 5;
     /** How often it reads the order meanwhile. */
     public static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
@@ -58,7 +63,7 @@ public final class Walkthrough {
      * @param orderId the order it created
      * @param createRequestId the request id of the create call
      * @param createRecords every record of the create call
-     * @param listed how many orders the listing returned
+     * @param listed how many orders the listing returned, over all its pages
      */
     public record Report(String orderId, String createRequestId, List<LogRecord> createRecords, int listed) {}
 
@@ -104,12 +109,23 @@ public final class Walkthrough {
                 confirmed.path("status").asText(),
                 confirmed.path("handledEvents"));
 
-        Exchange listed = send("list-orders", "GET", "/orders?limit=10", null, 200);
-        int count = listed.json().path("orders").size();
-        LOG.info(
-                "    {} order(s) on the first page, product names batch-loaded: {}",
-                count,
-                listed.json().path("orders").path(0).path("lines").findValuesAsText("name"));
+        send("create-another-order", "POST", "/orders", "{\"items\":[{\"sku\":\"KETTLE\",\"quantity\":1}]}", 201);
+        int count = 0;
+        String cursor = null;
+        int pages = 0;
+        do {
+            String path = "/orders?limit=1"
+                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            JsonNode page =
+                    send("list-orders-page-" + ++pages, "GET", path, null, 200).json();
+            count += page.path("orders").size();
+            cursor = page.hasNonNull("next") ? page.path("next").asText() : null;
+            LOG.info(
+                    "    page {}: {} (product names batch-loaded); {}",
+                    pages,
+                    page.path("orders").findValuesAsText("name"),
+                    cursor == null ? "the last page" : "a signed cursor leads to the next");
+        } while (cursor != null && pages < MAX_PAGES);
 
         List<LogRecord> createRecords = records.awaitSettled(
                 created.requestId(),
