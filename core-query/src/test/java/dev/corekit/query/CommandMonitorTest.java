@@ -248,6 +248,11 @@ class CommandMonitorTest {
             public org.bson.BsonValue get(Object key) {
                 throw new IllegalStateException("a reply that cannot be read");
             }
+
+            @Override
+            public org.bson.BsonReader asBsonReader() {
+                throw new IllegalStateException("a reply that cannot be read");
+            }
         };
 
         assertThatCode(() -> {

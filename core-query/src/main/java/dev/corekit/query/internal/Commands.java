@@ -1,13 +1,18 @@
 package dev.corekit.query.internal;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.bson.BsonArray;
+import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
+import org.bson.BsonReader;
+import org.bson.BsonType;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 
 /**
  * What the monitor reads from command documents and replies: the collection, the redacted shape, the documents a
@@ -164,24 +169,80 @@ public final class Commands {
      * {@code findAndModify}. Zero for every other reply.
      */
     public static int documentsReturned(BsonDocument reply) {
+        return (int) (scanReply(reply) & COUNT_MASK);
+    }
+
+    /** Whether a successful reply still reports a failed write. */
+    public static boolean hasWriteProblems(BsonDocument reply) {
+        return (scanReply(reply) & WRITE_PROBLEM) != 0;
+    }
+
+    /** Bit set in {@link #scanReply} when the reply has {@code writeErrors} or {@code writeConcernError}. */
+    public static final long WRITE_PROBLEM = 1L << 40;
+    /** Mask of the document count in {@link #scanReply}. */
+    public static final long COUNT_MASK = (1L << 32) - 1;
+
+    /**
+     * One streaming pass over a reply's top-level fields (no document tree is built): the documents it carries in the
+     * low 32 bits, {@link #WRITE_PROBLEM} when it reports write errors.
+     */
+    public static long scanReply(BsonDocument reply) {
         if (reply == null) {
             return 0;
         }
-        BsonValue cursor = reply.get("cursor");
-        if (cursor != null && cursor.isDocument()) {
-            BsonValue batch = cursor.asDocument().get("firstBatch");
-            if (batch == null) {
-                batch = cursor.asDocument().get("nextBatch");
+        long facts = 0;
+        try (BsonReader reader = reader(reply)) {
+            reader.readStartDocument();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                String name = reader.readName();
+                BsonType type = reader.getCurrentBsonType();
+                if (name.equals("cursor") && type == BsonType.DOCUMENT) {
+                    facts |= batchSize(reader);
+                } else if (name.equals("value") && type == BsonType.DOCUMENT) {
+                    facts |= 1;
+                    reader.skipValue();
+                } else {
+                    if (name.equals("writeErrors") || name.equals("writeConcernError")) {
+                        facts |= WRITE_PROBLEM;
+                    }
+                    reader.skipValue();
+                }
             }
-            return batch != null && batch.isArray() ? batch.asArray().size() : 0;
         }
-        BsonValue value = reply.get("value");
-        return value != null && value.isDocument() ? 1 : 0;
+        return facts;
     }
 
-    /** Whether a successful reply still reports a failed write. Cheap: looks at top-level keys only. */
-    public static boolean hasWriteProblems(BsonDocument reply) {
-        return reply != null && (reply.containsKey("writeErrors") || reply.containsKey("writeConcernError"));
+    /**
+     * A reader straight over a document's bytes where it has them: the driver's own documents do, and so does a
+     * {@link RawBsonDocument} (whose {@code asBsonReader()} would decode the whole document first).
+     */
+    static BsonReader reader(BsonDocument document) {
+        if (document instanceof RawBsonDocument raw) {
+            return new BsonBinaryReader(ByteBuffer.wrap(raw.getBackingArray(), raw.getByteOffset(), raw.getByteLength())
+                    .slice());
+        }
+        return document.asBsonReader();
+    }
+
+    private static long batchSize(BsonReader reader) {
+        long count = 0;
+        reader.readStartDocument();
+        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+            String name = reader.readName();
+            if ((name.equals("firstBatch") || name.equals("nextBatch"))
+                    && reader.getCurrentBsonType() == BsonType.ARRAY) {
+                reader.readStartArray();
+                while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                    reader.skipValue();
+                    count++;
+                }
+                reader.readEndArray();
+            } else {
+                reader.skipValue();
+            }
+        }
+        reader.readEndDocument();
+        return count;
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -165,27 +166,20 @@ public final class Monitor implements CommandMonitor {
         if (!taps.isEmpty() && observed(context)) {
             capture = new Capture(callSite(), Commands.isSensitive(name, command) ? null : command.clone());
         }
-        Started started = new Started(
-                context,
-                name,
-                event.getDatabaseName(),
-                Commands.collection(name, command),
-                Commands.shape(name, command),
-                capture);
-        inFlight.put(connectionId(event), event.getRequestId(), started, now);
+        inFlight.put(connectionId(event), event.getRequestId(), Started.of(context, name, command, capture), now);
     }
 
     private void succeeded(CommandSucceededEvent event) {
         Started started = inFlight.remove(connectionId(event), event.getRequestId());
         BsonDocument reply = event.getResponse();
-        int returned = Commands.documentsReturned(reply);
-        Commands.WriteProblems problems = Commands.hasWriteProblems(reply) ? Commands.writeProblems(reply) : null;
+        long facts = Commands.scanReply(reply);
+        Commands.WriteProblems problems = (facts & Commands.WRITE_PROBLEM) != 0 ? Commands.writeProblems(reply) : null;
         finish(
                 started,
                 event.getCommandName(),
                 event.getDatabaseName(),
                 event.getElapsedTime(TimeUnit.NANOSECONDS),
-                returned,
+                (int) (facts & Commands.COUNT_MASK),
                 null,
                 problems);
     }
@@ -238,8 +232,8 @@ public final class Monitor implements CommandMonitor {
             Observed observed = new Observed(
                     commandName,
                     database,
-                    started.collection,
-                    started.shape,
+                    started.collection(),
+                    started.shape(),
                     Duration.ofNanos(elapsedNanos),
                     returned,
                     error == null,
@@ -264,9 +258,9 @@ public final class Monitor implements CommandMonitor {
             Throwable error,
             boolean isSlow,
             Commands.WriteProblems problems) {
-        String collection = started == null ? null : started.collection;
+        String collection = started == null ? null : started.collection();
         String namespace = collection == null ? database : database + "." + collection;
-        String shape = started == null ? "(unknown: its started event was not seen or was forgotten)" : started.shape;
+        String shape = started == null ? "(unknown: its started event was not seen or was forgotten)" : started.shape();
         long millis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
         Scope scope = context.equals(CallContext.current()) ? null : context.activate();
         try {
@@ -434,13 +428,63 @@ public final class Monitor implements CommandMonitor {
         }
     }
 
-    private record Started(
-            CallContext context,
-            String commandName,
-            String database,
-            String collection,
-            String shape,
-            Capture capture) {}
+    /**
+     * What is remembered of a started command. The driver's command document is only valid during the callback, so
+     * a small command (a find, an aggregate, a getMore: the commands a read-heavy service sends most) is kept as a byte
+     * copy and its collection and shape are worked out only if they are ever needed (a slow command, a write problem,
+     * a test helper); a large one, and writes (whose documents may be big), are shaped at once and not kept.
+     */
+    private static final class Started {
+        /** The largest command kept as bytes; bigger ones are shaped at once. */
+        static final int MAX_KEPT_BYTES = 1024;
+
+        final CallContext context;
+        final String commandName;
+        final Capture capture;
+        private RawBsonDocument command;
+        private String collection;
+        private String shape;
+
+        private Started(CallContext context, String commandName, Capture capture) {
+            this.context = context;
+            this.commandName = commandName;
+            this.capture = capture;
+        }
+
+        static Started of(CallContext context, String name, BsonDocument command, Capture capture) {
+            Started started = new Started(context, name, capture);
+            boolean write = name.equals("insert") || name.equals("update") || name.equals("delete");
+            if (!write && !Commands.isSensitive(name, command)) {
+                BsonDocument copy = command.clone();
+                if (copy instanceof RawBsonDocument raw && raw.getByteLength() <= MAX_KEPT_BYTES) {
+                    started.command = raw;
+                    return started;
+                }
+                command = copy;
+            }
+            started.collection = Commands.collection(name, command);
+            started.shape = Commands.shape(name, command);
+            return started;
+        }
+
+        String collection() {
+            resolve();
+            return collection;
+        }
+
+        String shape() {
+            resolve();
+            return shape;
+        }
+
+        private void resolve() {
+            if (command != null) {
+                collection = Commands.collection(commandName, command);
+                shape = Commands.shape(commandName, command);
+                command = null;
+            }
+        }
+    }
 
     private record Capture(StackTraceElement callSite, BsonDocument command) {}
 
