@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <p>The fingerprint groups occurrences of the same failure: it hashes the exception types of the cause chain and the
  * top frames of each (class and method only). It ignores message values (ids, amounts), line numbers (which move with
  * every edit), lambda and proxy counters, and framework frames, so one bug keeps one fingerprint across requests and
- * deploys. Throw sites in different methods give different fingerprints; two throws of the same exception type
+ * deploys (JDK proxy classes and their numbered {@code jdk.proxyN} packages included). Throw sites in different methods give different fingerprints; two throws of the same exception type
  * in one method share one (line numbers are ignored on purpose). Caveat: HotSpot's {@code OmitStackTraceInFastThrow}
  * drops the stack of implicit exceptions (NPE, ArithmeticException, ...) thrown often from compiled code, so those
  * group by type only; run with {@code -XX:-OmitStackTraceInFastThrow} to keep them apart.
@@ -52,6 +52,9 @@ public record ErrorInfo(
             Pattern.compile("\\$\\$Lambda(\\$\\d+)?/0x[0-9a-f]+|\\$\\$Lambda\\.0x[0-9a-f]+");
     private static final Pattern LAMBDA_METHOD = Pattern.compile("lambda\\$(.+)\\$\\d+");
     private static final Pattern PROXY_COUNTER = Pattern.compile("\\$Proxy\\d+");
+    /** JDK dynamic proxies live in a numbered package ({@code jdk.proxy2}) that changes between runs too. */
+    private static final Pattern PROXY_PACKAGE_COUNTER = Pattern.compile("^jdk\\.proxy\\d+\\.");
+
     private static final List<String> FRAMEWORK_PREFIXES = List.of(
             "java.lang.reflect.",
             "jdk.internal.",
@@ -96,7 +99,8 @@ public record ErrorInfo(
         ErrorClassifier.Classification classification;
         try {
             classification = classifier.classify(throwable);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            Redactor.rethrowIfFatal(e);
             classification = null;
         }
         return new ErrorInfo(
@@ -113,8 +117,8 @@ public record ErrorInfo(
     private static String message(Throwable throwable) {
         try {
             return throwable.getMessage();
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            return "(unprintable: " + e.getClass().getSimpleName() + ")";
+        } catch (Throwable e) {
+            return "(unprintable: " + Redactor.rethrowIfFatal(e).getClass().getSimpleName() + ")";
         }
     }
 
@@ -131,7 +135,8 @@ public record ErrorInfo(
     private static Throwable cause(Throwable throwable) {
         try {
             return throwable.getCause();
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+        } catch (Throwable e) {
+            Redactor.rethrowIfFatal(e);
             return null;
         }
     }
@@ -140,7 +145,8 @@ public record ErrorInfo(
         try {
             StackTraceElement[] frames = throwable.getStackTrace();
             return frames == null ? new StackTraceElement[0] : frames;
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+        } catch (Throwable e) {
+            Redactor.rethrowIfFatal(e);
             return new StackTraceElement[0];
         }
     }
@@ -208,8 +214,9 @@ public record ErrorInfo(
     }
 
     private static String normalize(String className) {
-        return PROXY_COUNTER
+        String withoutCounters = PROXY_COUNTER
                 .matcher(LAMBDA_COUNTER.matcher(className).replaceAll("\\$\\$Lambda"))
                 .replaceAll("\\$Proxy");
+        return PROXY_PACKAGE_COUNTER.matcher(withoutCounters).replaceFirst("jdk.proxy.");
     }
 }

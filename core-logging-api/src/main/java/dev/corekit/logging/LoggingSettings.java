@@ -41,7 +41,7 @@ public record LoggingSettings(List<String> redactKeys) {
                     "comma-separated key fragments, each with at least one letter or digit (e.g. iban, ssn)");
 
     public LoggingSettings {
-        redactKeys = List.copyOf(redactKeys);
+        redactKeys = withDefaultRedactKeys(redactKeys);
     }
 
     /** The defaults alone, whatever the environment says. */
@@ -76,7 +76,7 @@ public record LoggingSettings(List<String> redactKeys) {
     public static LoggingSettings load(Config config) {
         Config.Reader reader = config.reader();
         List<String> extraRedactKeys = reader.get(REDACT_KEYS);
-        return reader.build(() -> new LoggingSettings(withDefaultRedactKeys(extraRedactKeys)));
+        return reader.build(() -> new LoggingSettings(extraRedactKeys));
     }
 
     private static List<String> withDefaultRedactKeys(List<String> extra) {

@@ -130,6 +130,19 @@ public final class Operation implements AutoCloseable {
         return opened == null ? () -> {} : opened;
     }
 
+    /** Closes the scope this operation opened without writing a completion: its STARTED record never went out. */
+    void abandon() {
+        Scope opened;
+        synchronized (this) {
+            completed = true;
+            opened = scope;
+            scope = null;
+        }
+        if (opened != null) {
+            opened.close();
+        }
+    }
+
     LogRecord startRecord(String thread) {
         return new LogRecord(
                 id,

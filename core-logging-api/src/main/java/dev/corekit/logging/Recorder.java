@@ -77,7 +77,12 @@ public final class Recorder {
     public Operation start(String name) {
         Objects.requireNonNull(name, "operation name");
         Operation operation = new Operation(this, newId(), name, now(), CallContext.current());
-        emit(operation.startRecord(Thread.currentThread().getName()));
+        try {
+            emit(operation.startRecord(Thread.currentThread().getName()));
+        } catch (Throwable fatal) { // only a VirtualMachineError gets here: leave the thread as it was
+            operation.abandon();
+            throw fatal;
+        }
         return operation;
     }
 
@@ -158,7 +163,7 @@ public final class Recorder {
                     level == null ? Level.INFO : level,
                     name == null ? LogRecord.NULL_MARKER : name,
                     null,
-                    message,
+                    message == null ? LogRecord.NULL_MARKER : message,
                     now(),
                     null,
                     eventContext(CallContext.current()),
@@ -166,18 +171,22 @@ public final class Recorder {
                     List.of(),
                     error == null ? null : normalize(error),
                     Thread.currentThread().getName()));
-        } catch (RuntimeException e) {
-            sinkFailed(null, e);
+        } catch (Throwable e) {
+            sinkFailed(null, Redactor.rethrowIfFatal(e));
         }
     }
 
-    /** Hands a finished record to every sink; a sink that throws is skipped and counted, never propagated. */
+    /**
+     * Hands a finished record to every sink; a sink that throws (an exception or an error such as an
+     * {@link AssertionError}) is skipped and counted, never propagated. Only a {@link VirtualMachineError} other than a
+     * stack overflow passes through.
+     */
     public void emit(LogRecord record) {
         for (Sink sink : sinks) {
             try {
                 sink.accept(record);
-            } catch (RuntimeException | LinkageError | StackOverflowError e) {
-                sinkFailed(sink, e);
+            } catch (Throwable e) {
+                sinkFailed(sink, Redactor.rethrowIfFatal(e));
             }
         }
     }
@@ -187,8 +196,8 @@ public final class Recorder {
         for (Sink sink : sinks) {
             try {
                 sink.flush();
-            } catch (RuntimeException e) {
-                sinkFailed(sink, e);
+            } catch (Throwable e) {
+                sinkFailed(sink, Redactor.rethrowIfFatal(e));
             }
         }
     }
@@ -211,7 +220,7 @@ public final class Recorder {
                                 + " further failures are counted in Recorder.sinkFailures()",
                         sink == null ? "record" : sink.getClass().getName(),
                         error.getClass().getName());
-            } catch (RuntimeException ignored) {
+            } catch (Throwable ignored) {
                 // the logging backend failing too: the counter still tells
             }
         }

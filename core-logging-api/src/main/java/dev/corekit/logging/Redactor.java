@@ -22,9 +22,10 @@ import java.util.Map;
  * <p>Safe snapshot: strings, booleans, whole numbers, finite decimals, {@link BigDecimal}, {@link BigInteger} and
  * {@link Instant} are kept; maps become ordered maps with string keys, collections and arrays become lists (at most
  * {@value #MAX_DEPTH} levels deep, then {@value #TOO_DEEP}); enums their name; {@code NaN} and infinities their name as
- * text; anything else its {@code toString()} taken now. Nothing here throws: a {@code null} key or value becomes
- * {@value LogRecord#NULL_MARKER}, and a value whose {@code toString()} (or iteration) throws becomes
- * {@code (unprintable: <exception type>)}.
+ * text; anything else its {@code toString()} taken now. Nothing here throws (short of the JVM failing: an
+ * {@link OutOfMemoryError} or another {@link VirtualMachineError} other than a stack overflow passes through): a
+ * {@code null} key or value becomes {@value LogRecord#NULL_MARKER}, and a value whose {@code toString()}, size or
+ * iteration throws becomes {@code (unprintable: <exception type>)} in its place.
  *
  * <pre>{@code
  * Redactor redactor = Redactor.of(LoggingSettings.DEFAULT_REDACT_KEYS);
@@ -38,6 +39,11 @@ public final class Redactor {
     public static final int MAX_DEPTH = 16;
     /** What a value nested deeper than {@link #MAX_DEPTH} is recorded as. */
     public static final String TOO_DEEP = "(too deep)";
+    /**
+     * The only key of the attributes of a stage or event whose map itself cannot be read (its {@code isEmpty()},
+     * {@code size()} or iteration throws); the value is the marker of what it threw.
+     */
+    public static final String UNREADABLE = "(unreadable)";
 
     private static final Redactor DEFAULT = of(LoggingSettings.DEFAULT_REDACT_KEYS);
 
@@ -129,10 +135,34 @@ public final class Redactor {
      * {@value LogRecord#NULL_MARKER}); an empty map for {@code null}.
      */
     public Map<String, Object> redact(Map<String, ?> attributes) {
-        if (attributes == null || attributes.isEmpty()) {
+        if (attributes == null) {
             return Map.of();
         }
-        return safeMap(attributes, 0);
+        try {
+            if (attributes.isEmpty()) {
+                return Map.of();
+            }
+        } catch (Throwable e) {
+            return Map.of(UNREADABLE, unprintable(rethrowIfFatal(e)));
+        }
+        Object copy = safeMap(attributes, 0);
+        return copy instanceof Map<?, ?> ? castMap(copy) : Map.of(UNREADABLE, copy);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object map) {
+        return (Map<String, Object>) map;
+    }
+
+    /**
+     * Rethrows what no code should swallow ({@link VirtualMachineError}: out of memory, internal errors); returns
+     * anything else, which a record then holds as a marker.
+     */
+    static Throwable rethrowIfFatal(Throwable error) {
+        if (error instanceof VirtualMachineError fatal && !(error instanceof StackOverflowError)) {
+            throw fatal;
+        }
+        return error;
     }
 
     /** A safe key: its text, or {@value LogRecord#NULL_MARKER}. */
@@ -140,23 +170,19 @@ public final class Redactor {
         return key == null ? LogRecord.NULL_MARKER : text(key);
     }
 
-    private Map<String, Object> safeMap(Map<?, ?> map, int depth) {
-        SnapshotMap.Builder copy;
+    /** A safe copy of a map, or the marker of the exception its size or iteration threw. */
+    private Object safeMap(Map<?, ?> map, int depth) {
         try {
-            copy = new SnapshotMap.Builder(map.size());
-        } catch (RuntimeException e) {
-            copy = new SnapshotMap.Builder(1);
-        }
-        try {
+            SnapshotMap.Builder copy = new SnapshotMap.Builder(map.size());
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 String key = key(entry.getKey());
                 Object value = entry.getValue();
                 copy.put(key, value != null && isSensitive(key) ? REDACTED : safe(value, depth + 1));
             }
-        } catch (RuntimeException e) {
-            copy.put("(unreadable)", unprintable(e));
+            return copy.build();
+        } catch (Throwable e) {
+            return unprintable(rethrowIfFatal(e));
         }
-        return copy.build();
     }
 
     private Object safe(Object value, int depth) {
@@ -193,15 +219,15 @@ public final class Redactor {
             return safeMap(map, depth);
         }
         if (value instanceof Collection<?> collection) {
-            List<Object> copy = new ArrayList<>(Math.min(collection.size(), 1024));
             try {
+                List<Object> copy = new ArrayList<>(Math.min(Math.max(collection.size(), 0), 1024));
                 for (Object item : collection) {
                     copy.add(safe(item, depth + 1));
                 }
-            } catch (RuntimeException e) {
-                copy.add(unprintable(e));
+                return copy;
+            } catch (Throwable e) {
+                return unprintable(rethrowIfFatal(e));
             }
-            return copy;
         }
         if (value.getClass().isArray()) {
             int length = Array.getLength(value);
@@ -219,8 +245,8 @@ public final class Redactor {
         try {
             String text = value.toString();
             return text == null ? LogRecord.NULL_MARKER : text;
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            return unprintable(e);
+        } catch (Throwable e) {
+            return unprintable(rethrowIfFatal(e));
         }
     }
 
