@@ -161,6 +161,24 @@ class QueryBudgetTest {
     }
 
     @Test
+    void aHintDecidesWhichIndexCountsEvenThoughTheTestServerIgnoresHints() {
+        QueryBudget budget = QueryBudget.of(mongo.client).noCollectionScans();
+
+        assertThatCode(() -> budget.run(() -> products.find(Filters.eq("sku", "sku-1"))
+                        .hint(Indexes.ascending("sku"))
+                        .first()))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> budget.run(() -> products.find(Filters.eq("sku", "sku-1"))
+                        .hintString("status_1")
+                        .first()))
+                .hasMessageContaining("the query hints an index that does not exist ('status_1'); MongoDB refuses it");
+        assertThatThrownBy(() -> budget.run(() -> products.find(Filters.eq("sku", "sku-1"))
+                        .hint(new Document("$natural", 1))
+                        .first()))
+                .hasMessageContaining("the query hints $natural: a scan");
+    }
+
+    @Test
     void onAServerWithExplainTheBudgetUsesThePlan() {
         mongo.backend.explainWith(ExplainPlanTest.recorded("classic-find-collscan.json"));
 

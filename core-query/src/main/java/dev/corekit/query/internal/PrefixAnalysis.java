@@ -51,6 +51,33 @@ public final class PrefixAnalysis {
                     Index.of(new BsonDocument("key", new BsonDocument("_id", new org.bson.BsonInt32(1)))
                             .append("name", new org.bson.BsonString("_id_"))));
         }
+        if (spec.hint() != null) {
+            BsonValue hint = spec.hint();
+            if (hint.isDocument() && hint.asDocument().containsKey("$natural")) {
+                return verdict(
+                        IndexVerdict.Kind.COLLECTION_SCAN, namespace, spec, null, "the query hints $natural: a scan");
+            }
+            Index hinted = null;
+            for (Index index : indexes) {
+                if ((hint.isString() && index.name.equals(hint.asString().getValue()))
+                        || (hint.isDocument() && index.pattern.equals(ShapeWriter.sort(hint.asDocument())))) {
+                    hinted = index;
+                }
+            }
+            if (hinted == null) {
+                return verdict(
+                        IndexVerdict.Kind.COLLECTION_SCAN,
+                        namespace,
+                        spec,
+                        null,
+                        "the query hints an index that does not exist ("
+                                + (hint.isString()
+                                        ? "'" + hint.asString().getValue() + "'"
+                                        : ShapeWriter.sort(hint.asDocument()))
+                                + "); MongoDB refuses it");
+            }
+            indexes = new ArrayList<>(List.of(hinted)); // the server uses the hinted index and no other
+        }
         BsonDocument filter = spec.filter();
         BsonDocument sort = spec.sort();
         if (spec.pipeline() != null) {
