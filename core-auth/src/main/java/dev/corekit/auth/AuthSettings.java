@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * @param renewalWindow how long after its expiry an access token of a live session is still renewed in flight
  * @param defaultVariant the auth variant of procedures that name none
  * @param realm the {@code realm} of {@code WWW-Authenticate} challenges
- * @param tokenTypes the accepted {@code typ} header values of access tokens, compared case-insensitively (a token
- *     without {@code typ} is accepted; refresh tokens never are)
+ * @param tokenTypes the accepted {@code typ} header values of access tokens, compared case-insensitively, with or
+ *     without {@code application/}; {@code at+jwt} only by default (add {@code jwt} for an identity provider that types
+ *     its access tokens {@code JWT}); a token without {@code typ} is accepted, refresh tokens never are
  * @param hmacSecret an HMAC secret to sign and verify with, when the service uses a shared secret
  * @param jwksUri where to fetch the verification keys (a JWK set), when an identity provider signs the tokens
  * @param jwksCacheTtl how long a fetched JWK set is used before it is fetched again
@@ -75,7 +76,13 @@ public record AuthSettings(
     public static final Duration DEFAULT_RENEWAL_WINDOW = Duration.ofHours(12);
     public static final String DEFAULT_VARIANT = Procedure.AUTHENTICATED;
     public static final String DEFAULT_REALM = "api";
-    public static final List<String> DEFAULT_TOKEN_TYPES = List.of("at+jwt", "jwt");
+    /**
+     * Only {@code at+jwt} (RFC 9068): an ID token or any other plain {@code JWT} signed by the same key is not an access
+     * token. A service whose identity provider issues access tokens typed {@code JWT} lists it explicitly
+     * ({@code corekit.auth.token-types=at+jwt,jwt}).
+     */
+    public static final List<String> DEFAULT_TOKEN_TYPES = List.of("at+jwt");
+
     public static final Duration DEFAULT_JWKS_CACHE_TTL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_JWKS_REFRESH_AHEAD = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JWKS_REFRESH_COOLDOWN = Duration.ofSeconds(30);

@@ -48,6 +48,15 @@ import java.util.regex.Pattern;
  *   <li>503 {@link ErrorBody#AUTH_UNAVAILABLE} when the key set or session store cannot be reached.
  * </ul>
  *
+ * <p>A malformed {@code Authorization} header (another scheme, no token, more than one token or header, characters
+ * outside RFC 6750's {@code b64token}) is answered 401, not the 400 that RFC 6750 section 3.1 recommends (a SHOULD)
+ * for {@code invalid_request}. This is deliberate: the server could not authenticate the request, which is what 401
+ * means (RFC 9110 section 15.5.2), and 401 with a {@code WWW-Authenticate} challenge is what client authentication
+ * layers act on (obtain a token, retry), while a 400 reads as a permanent request error, so a client that sent
+ * {@code "Bearer "} or {@code "Bearer undefined"} after losing its token would never re-authenticate. The
+ * {@code error="invalid_request"} in the challenge still tells such a request apart from a bad token
+ * ({@code invalid_token}) for clients that look.
+ *
  * <p>On success the {@link Principal} is on the call, the call context's caller is {@code entity:subject} (and its
  * tenant the token's) for the rest of the call, and a token renewed in flight is sent back in the
  * {@value #RENEWED_ACCESS_TOKEN_HEADER} response header: clients replace their access token with it.

@@ -27,7 +27,10 @@ public final class ErrorBody {
     /** The content type of every error body. */
     public static final String CONTENT_TYPE = "application/json; charset=utf-8";
 
-    /** 401: no credentials where the procedure requires them, or a malformed {@code Authorization} header. */
+    /**
+     * 401: no credentials where the procedure requires them, or a malformed {@code Authorization} header (401 rather
+     * than RFC 6750's recommended 400, so that clients re-authenticate; see {@link Authenticator}).
+     */
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
     /** 401: a token that failed verification (signature, algorithm, issuer, audience, type, ...). */
     public static final String INVALID_TOKEN = "INVALID_TOKEN";

@@ -31,8 +31,8 @@ public abstract class AbstractCall implements Call {
     public final <T> void attribute(CallAttribute<T> key, T value) {
         Objects.requireNonNull(key, "key");
         if (value == null) {
-            if (attributes != null) {
-                attributes.remove(key);
+            if (attributes != null && attributes.remove(key) != null) {
+                published(key, null);
             }
             return;
         }
@@ -43,7 +43,10 @@ public abstract class AbstractCall implements Call {
         published(key, value);
     }
 
-    /** Hook for adapters that mirror some attributes (the principal) into their server's request attributes. */
+    /**
+     * Hook for adapters that mirror some attributes (the principal) into their server's request attributes; {@code
+     * value} is null when the attribute was removed.
+     */
     protected void published(CallAttribute<?> key, Object value) {}
 
     @Override

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The procedure is resolved from the method and the path inside the web application (without the context path).
- * The authenticated {@code Principal} is also a request attribute named {@code dev.corekit.auth.Principal}. When the
- * pipeline fails before a response was committed, the client gets a 500 {@link ErrorBody}.
+ * The authenticated {@code Principal} is also a request attribute named {@code dev.corekit.auth.Principal} (request
+ * attributes belong to their request; the filter removes any value set before it ran, so a public call has none).
+ * When the pipeline fails before a response was committed, the client gets a 500 {@link ErrorBody}.
  */
 public final class CorekitServletFilter implements Filter {
     /** The request attribute holding the authenticated {@code Principal}. */
@@ -52,6 +53,8 @@ public final class CorekitServletFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        // the principal attribute is the pipeline's alone: never one an earlier filter or dispatch left on the request
+        http.removeAttribute(PRINCIPAL_ATTRIBUTE);
         String path = http.getRequestURI().substring(http.getContextPath().length());
         ServletCall call = new ServletCall(
                 http, httpResponse, pipeline.procedures().resolve(http.getMethod(), path), path, PRINCIPAL_ATTRIBUTE);

@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -75,12 +76,14 @@ final class Jose {
                         throw mismatch(kid, "an RSA key", algorithm);
                     }
                 }
-                int bits = rsa.size();
+                // the exact bit length of the modulus: RSAKey.size() rounds up to whole bytes (2047 bits -> 2048)
+                RSAPublicKey publicKey = rsa.toRSAPublicKey();
+                int bits = publicKey.getModulus().bitLength();
                 if (bits < Algorithm.RS256.minKeySize()) {
-                    throw new IllegalArgumentException(
-                            "key " + name(kid) + ": RSA keys need at least 2048 bits, got " + bits);
+                    throw new IllegalArgumentException("key " + name(kid) + ": RSA keys need at least "
+                            + Algorithm.RS256.minKeySize() + " bits, got " + bits);
                 }
-                return new RSASSAVerifier(rsa.toRSAPublicKey());
+                return new RSASSAVerifier(publicKey);
             }
             if (jwk instanceof ECKey ec) {
                 if (!Curve.P_256.equals(ec.getCurve())) {

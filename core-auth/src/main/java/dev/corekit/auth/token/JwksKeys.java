@@ -26,7 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +44,7 @@ final class JwksKeys implements KeySet.KeyResolver {
     private final Clock clock;
     private final long cooldownMillis;
     private final JWKSetSource<SecurityContext> source;
-    private final ExecutorService refresher;
+    private final ScheduledExecutorService refresher;
     private final AtomicLong nextUnknownKidRefresh = new AtomicLong(Long.MIN_VALUE);
     private volatile Snapshot snapshot = new Snapshot(null, Map.of(), List.of());
 
@@ -59,13 +59,15 @@ final class JwksKeys implements KeySet.KeyResolver {
             throw new IllegalArgumentException("the JWKS URI is not a URL: " + uri, e);
         }
         int timeout = Math.toIntExact(settings.jwksTimeout().toMillis());
-        this.refresher = ContextExecutors.newFixedThreadPool("corekit-jwks-refresh", 1);
+        // one daemon thread per key set runs both the refresh scheduled ahead of expiry (with or without traffic) and
+        // the refresh a call inside the refresh-ahead window triggers; close() cancels the schedule and stops it
+        this.refresher = ContextExecutors.newScheduledThreadPool("corekit-jwks-refresh", 1);
         JWKSource<SecurityContext> built = JWKSourceBuilder.<SecurityContext>create(
                         url, new DefaultResourceRetriever(timeout, timeout, SIZE_LIMIT))
                 .cache(
                         settings.jwksCacheTtl().toMillis(),
                         settings.jwksTimeout().toMillis())
-                .refreshAheadCache(settings.jwksRefreshAhead().toMillis(), null, refresher, true, null, false)
+                .refreshAheadCache(settings.jwksRefreshAhead().toMillis(), null, refresher, true, refresher, true)
                 .rateLimited(cooldownMillis)
                 .outageTolerant(settings.jwksOutageTtl().toMillis(), event -> outage(uri))
                 .build();

@@ -20,13 +20,18 @@ import java.util.Set;
  * }</pre>
  *
  * <p>JWKS behaviour, from {@link AuthSettings}: the set is cached for {@code jwks-cache-ttl} and refreshed in the
- * background {@code jwks-refresh-ahead} before it expires; concurrent callers share one fetch; a token with an unknown
+ * background {@code jwks-refresh-ahead} (plus {@code jwks-timeout}) before it expires: the refresh is scheduled after
+ * every successful fetch and runs whether or not tokens arrive, so an idle service never waits for a fetch (when the
+ * cache TTL is not longer than refresh-ahead plus timeout, or a scheduled refresh failed, the first call inside the
+ * refresh-ahead window starts it instead); concurrent callers share one fetch; a token with an unknown
  * {@code kid} causes at most one fetch per {@code jwks-refresh-cooldown}, whatever the number of kids or callers, and
  * tokens with unknown kids in between are rejected without a fetch; when the endpoint is down, the last good set keeps
  * verifying for {@code jwks-outage-ttl}. Keys of the set get their algorithm allow-list from their {@code alg}, or
  * from their type; HMAC keys and encryption keys in a JWKS are ignored.
  *
- * <p>Thread-safe. Close a JWKS key set to stop its background refresh.
+ * <p>Thread-safe. A JWKS key set owns one daemon thread for its background refresh: {@link #close()} cancels the
+ * scheduled refresh and stops that thread, after which the set fetches nothing more by itself. Close it with the
+ * service (a set that is never closed keeps refreshing while the JVM runs).
  */
 public final class KeySet implements AutoCloseable {
     private final KeyResolver resolver;
@@ -77,16 +82,27 @@ public final class KeySet implements AutoCloseable {
 
     /**
      * The key set {@code settings} describe: the JWKS at {@code corekit.auth.jwks-uri} when set, else the HS256 secret
-     * {@code corekit.auth.hmac-secret}.
+     * {@code corekit.auth.hmac-secret}. The configured secret is the one key of the service, so it verifies HS256
+     * tokens whatever {@code kid} they carry (or none): what a service signs with that secret verifies, whichever key
+     * id it gave its {@link SigningKey}.
+     *
+     * <pre>{@code
+     * SigningKey signing = SigningKey.hmac("k1", Algorithm.HS256, settings.hmacSecret().orElseThrow());
+     * TokenVerifier verifier = TokenVerifier.of(KeySet.fromSettings(settings), settings);   // verifies its tokens
+     * }</pre>
+     *
+     * <p>Rotating a shared secret means two secrets with two kids: build those with {@link #of} instead.
      *
      * @throws IllegalStateException when neither is set
      */
     public static KeySet fromSettings(AuthSettings settings) {
+        Objects.requireNonNull(settings, "settings");
         if (settings.jwksUri().isPresent()) {
             return jwks(settings.jwksUri().get(), settings);
         }
         if (settings.hmacSecret().isPresent()) {
-            return of(VerificationKey.hmac(null, settings.hmacSecret().get(), Algorithm.HS256));
+            return new KeySet(new SharedSecret(
+                    VerificationKey.hmac(null, settings.hmacSecret().get(), Algorithm.HS256)));
         }
         throw new IllegalStateException("no verification keys: set " + AuthSettings.JWKS_URI.propertyName() + " or "
                 + AuthSettings.HMAC_SECRET.propertyName());
@@ -96,6 +112,7 @@ public final class KeySet implements AutoCloseable {
         return resolver.candidates(keyId, algorithm);
     }
 
+    /** Stops a JWKS key set's background refresh (cancels the scheduled fetch, stops its thread); idempotent. */
     @Override
     public void close() {
         resolver.close();
@@ -111,6 +128,19 @@ public final class KeySet implements AutoCloseable {
 
         @Override
         default void close() {}
+    }
+
+    /** The one configured secret: the token's kid only selects, and a single secret has nothing to select among. */
+    private record SharedSecret(VerificationKey key) implements KeyResolver {
+        @Override
+        public List<VerificationKey> candidates(String keyId, Algorithm algorithm) {
+            return key.allows(algorithm) ? List.of(key) : List.of();
+        }
+
+        @Override
+        public String toString() {
+            return "[" + key + " (any kid)]";
+        }
     }
 
     private record StaticKeys(List<VerificationKey> keys) implements KeyResolver {

@@ -3,12 +3,15 @@ package dev.corekit.auth.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.corekit.auth.AuthSettings;
 import dev.corekit.config.Config;
 import dev.corekit.config.Secret;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -74,8 +77,19 @@ class TokenVerifierTest {
         generator.initialize(2048);
         var strong = generator.generateKeyPair();
 
+        generator.initialize(2047);
+        var oneBitShort = generator.generateKeyPair();
+        String oneBitShortJwk = new RSAKey.Builder((RSAPublicKey) oneBitShort.getPublic())
+                .keyID("short")
+                .build()
+                .toJSONString();
+
         assertThatThrownBy(() -> VerificationKey.of("weak", weak.getPublic(), Algorithm.RS256))
                 .hasMessage("key 'weak': RSA keys need at least 2048 bits, got 1024");
+        assertThatThrownBy(() -> VerificationKey.fromJwk(oneBitShortJwk))
+                .hasMessage("key 'short': RSA keys need at least 2048 bits, got 2047");
+        assertThatThrownBy(() -> SigningKey.of("short", Algorithm.PS256, oneBitShort))
+                .hasMessage("key 'short': RSA keys need at least 2048 bits, got 2047");
         assertThatThrownBy(() -> VerificationKey.of("rsa", strong.getPublic(), Algorithm.HS256))
                 .hasMessage("key 'rsa' is an RSA key and cannot be used with HS256");
         assertThatThrownBy(() -> SigningKey.of("rsa", Algorithm.ES256, strong))
@@ -100,14 +114,33 @@ class TokenVerifierTest {
         TokenVerifier verifier = TokenVerifier.of(KeySet.of(key.verificationKey()), settings, clock);
         Forger forger = new Forger(key, settings, clock);
 
-        for (String typ : new String[] {"at+jwt", "AT+JWT", "application/at+jwt", "JWT", null}) {
+        for (String typ : new String[] {"at+jwt", "AT+JWT", "application/at+jwt", null}) {
             assertThat(verifier.verify(forger.withType(typ)).subject())
                     .as("typ %s", typ)
                     .isEqualTo("42");
         }
-        assertThatThrownBy(() -> verifier.verify(forger.withType("JOSE")))
-                .isInstanceOf(TokenException.class)
-                .hasMessage("token type not accepted");
+        for (String typ : new String[] {"JOSE", "JWT", "application/jwt"}) {
+            assertThatThrownBy(() -> verifier.verify(forger.withType(typ)))
+                    .as("typ %s", typ)
+                    .isInstanceOf(TokenException.class)
+                    .hasMessage("token type not accepted");
+        }
+    }
+
+    @Test
+    void plainJwtTypedTokensAreAcceptedOnlyWhenConfigured() throws Exception {
+        SigningKey key = SigningKey.generate("k", Algorithm.HS256);
+        AuthSettings withJwt = AuthSettings.custom(Config.defaultsOnly())
+                .tokenTypes(List.of("at+jwt", "JWT"))
+                .build();
+        TokenVerifier verifier = TokenVerifier.of(KeySet.of(key.verificationKey()), withJwt, clock);
+        Forger forger = new Forger(key, withJwt, clock);
+
+        assertThat(verifier.verify(forger.withType("JWT")).subject()).isEqualTo("42");
+        assertThat(verifier.verify(forger.withType("application/jwt")).subject())
+                .isEqualTo("42");
+        assertThatThrownBy(() -> verifier.verify(forger.withType(TokenVerifier.REFRESH_TOKEN_TYPE)))
+                .isInstanceOf(TokenException.class);
     }
 
     @Test
