@@ -27,7 +27,7 @@ import java.util.function.Predicate;
 /**
  * A TCP proxy in front of an HTTP/1.1 server that understands just enough HTTP (request and response heads,
  * {@code Content-Length} and chunked bodies, {@code 100 Continue}, HEAD) to inject real faults at exact places: flip
- * one byte in the middle of the body of the next matching request or response, or swallow the next matching response
+ * one byte early in the body of the next matching request or response, or swallow the next matching response
  * (the server has done the work, the client never hears of it). Bytes pass unchanged otherwise, so signatures over the
  * {@code Host} header stay valid.
  */
@@ -103,12 +103,12 @@ public final class FaultyHttpProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port());
     }
 
-    /** Flips one byte in the middle of the body of the next request that matches. */
+    /** Flips one byte early in the body of the next request that matches (see {@link #flipOffset}). */
     public void flipNextRequestBody(Predicate<Request> which) {
         arm(new Fault(Kind.FLIP_REQUEST_BODY, which));
     }
 
-    /** Flips one byte in the middle of the body of the response to the next request that matches. */
+    /** Flips one byte early in the body of the response to the next request that matches. */
     public void flipNextResponseBody(Predicate<Request> which) {
         arm(new Fault(Kind.FLIP_RESPONSE_BODY, which));
     }
@@ -181,11 +181,16 @@ public final class FaultyHttpProxy implements AutoCloseable {
     private void pumpRequests(Socket client, Socket target, BlockingQueue<Pending> pending) {
         try {
             InputStream in = new BufferedInputStream(client.getInputStream(), 64 * 1024);
-            OutputStream out = target.getOutputStream();
+            // A server may answer before it has read the whole body (a bad signature) and close its side: the rest of
+            // the body is then read from the client and dropped, so that the client gets the server's answer rather
+            // than a reset connection, as it would from the server itself.
+            OutputStream out = new UpstreamOutput(target.getOutputStream());
             while (true) {
                 byte[] head = readHead(in);
                 if (head == null) {
-                    target.shutdownOutput();
+                    if (!target.isClosed()) {
+                        target.shutdownOutput();
+                    }
                     return;
                 }
                 String[] lines = new String(head, StandardCharsets.ISO_8859_1).split("\r\n");
@@ -213,7 +218,9 @@ public final class FaultyHttpProxy implements AutoCloseable {
             while (true) {
                 byte[] head = readHead(in);
                 if (head == null) {
-                    closeQuietly(client);
+                    // the server closed: no more answers, but the client may still be sending a body it will want
+                    // the answer to; half-close, and the request side drops the rest of the body
+                    client.shutdownOutput();
                     return;
                 }
                 String[] lines = new String(head, StandardCharsets.ISO_8859_1).split("\r\n");
@@ -255,10 +262,18 @@ public final class FaultyHttpProxy implements AutoCloseable {
             copyChunked(in, out, flip);
         } else if (length != null) {
             long size = Long.parseLong(length.strip());
-            copyExactly(in, out, size, flip ? size / 2 : -1);
+            copyExactly(in, out, size, flip ? flipOffset(size) : -1);
         } else if (untilCloseIfUnframed) {
             in.transferTo(out);
         }
+    }
+
+    /**
+     * Where a byte is flipped: early in the body, so that it lands in the data of the first chunk of an aws-chunked
+     * body (its framing is a short header per 64-128 KiB chunk), or in the middle of a small body.
+     */
+    private static long flipOffset(long size) {
+        return Math.min(size / 2, 4096);
     }
 
     private static void copyChunked(InputStream in, OutputStream out, boolean flip) throws IOException {
@@ -276,7 +291,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
                 } while (!trailer.isEmpty());
                 return;
             }
-            copyExactly(in, out, size, flipPending ? size / 2 : -1);
+            copyExactly(in, out, size, flipPending ? flipOffset(size) : -1);
             flipPending = false;
             out.write((readLine(in) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         }
@@ -355,6 +370,43 @@ public final class FaultyHttpProxy implements AutoCloseable {
     private static boolean isChunked(Map<String, String> headers) {
         String encoding = headers.get("transfer-encoding");
         return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    /** Upstream bytes; after the first write failure (the server closed), further bytes are dropped. */
+    private static final class UpstreamOutput extends OutputStream {
+        private final OutputStream out;
+        private boolean broken;
+
+        UpstreamOutput(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            if (!broken) {
+                try {
+                    out.write(bytes, offset, length);
+                } catch (IOException e) {
+                    broken = true;
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (!broken) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    broken = true;
+                }
+            }
+        }
     }
 
     private static void closeQuietly(Socket socket) {
