@@ -15,6 +15,7 @@ import dev.corekit.auth.token.TokenService;
 import dev.corekit.config.Config;
 import dev.corekit.context.ContextExecutors;
 import dev.corekit.messaging.EventConsumer;
+import dev.corekit.messaging.IdempotencyStore;
 import dev.corekit.messaging.Messaging;
 import dev.corekit.messaging.mongo.MongoIdempotencyStore;
 import dev.corekit.query.IndexDeclaration;
@@ -22,6 +23,7 @@ import dev.corekit.query.QueryClient;
 import dev.corekit.samples.http.Routes;
 import dev.corekit.samples.orders.Catalog;
 import dev.corekit.samples.orders.Confirmations;
+import dev.corekit.samples.orders.Imports;
 import dev.corekit.samples.orders.OrderCreated;
 import dev.corekit.samples.orders.OrderRepository;
 import dev.corekit.samples.orders.OrdersApi;
@@ -35,8 +37,11 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import org.bson.Document;
@@ -74,13 +79,13 @@ public final class SampleService implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer server;
-    private final EventConsumer confirmations;
+    private final List<EventConsumer> consumers;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private SampleService(Deque<AutoCloseable> resources, HttpServer server, EventConsumer confirmations) {
+    private SampleService(Deque<AutoCloseable> resources, HttpServer server, List<EventConsumer> consumers) {
         this.resources = resources;
         this.server = server;
-        this.confirmations = confirmations;
+        this.consumers = consumers;
     }
 
     /**
@@ -100,7 +105,9 @@ public final class SampleService implements AutoCloseable {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
             QueryClient mongo = Connections.mongo(config, resources);
-            IndexDeclaration.ensure(mongo.database(), OrderRepository.INDEXES);
+            List<IndexDeclaration> indexes = new ArrayList<>(OrderRepository.INDEXES);
+            indexes.addAll(Imports.INDEXES);
+            IndexDeclaration.ensure(mongo.database(), indexes);
             Catalog catalog = new Catalog(mongo);
             catalog.seedDemoProducts();
             Users users = new Users(mongo);
@@ -108,14 +115,19 @@ public final class SampleService implements AutoCloseable {
 
             Messaging messaging = Connections.messaging(config, resources);
             OrderRepository repository = new OrderRepository(mongo);
+            IdempotencyStore handled = MongoIdempotencyStore.of(mongo.collection("idempotency", Document.class));
+            String serviceName = messaging.settings().producer();
             // order.created consumed once per event id, whatever the broker redelivers.
             EventConsumer confirmations = opened(
                     resources,
                     messaging
-                            .consumer(messaging.settings().producer() + ".confirmations")
+                            .consumer(serviceName + ".confirmations")
                             .on(OrderCreated.TYPE, new Confirmations(repository, mongo.monitor()))
-                            .idempotencyStore(MongoIdempotencyStore.of(mongo.collection("idempotency", Document.class)))
+                            .idempotencyStore(handled)
                             .start());
+            // Bulk imports: pages consumed by every instance's worker, each page once.
+            Imports imports = new Imports(mongo, repository, catalog, messaging);
+            EventConsumer importPages = opened(resources, imports.startWorker(serviceName + ".import-pages", handled));
             Connections.awaitBroker(messaging);
             Pricing pricing = opened(resources, new Pricing(catalog));
             OrdersApi orders = new OrdersApi(repository, catalog, pricing, messaging.publisher(), mongo.monitor());
@@ -142,6 +154,19 @@ public final class SampleService implements AutoCloseable {
                     .route("POST", "/orders", Procedure.named("orders.create").withAuth(LoginApi.USER), orders::create)
                     .route("GET", "/orders", Procedure.named("orders.list").withAuth(LoginApi.USER), orders::list)
                     .route("GET", "/orders/{id}", Procedure.named("orders.get").withAuth(LoginApi.USER), orders::get)
+                    .route(
+                            "POST",
+                            "/orders/imports",
+                            // staging and publishing thousands of rows may take a while: its own slow threshold
+                            Procedure.named("orders.import")
+                                    .withAuth(LoginApi.USER)
+                                    .withSlowCallThreshold(Duration.ofSeconds(5)),
+                            imports::start)
+                    .route(
+                            "GET",
+                            "/orders/imports/{id}",
+                            Procedure.named("orders.import.get").withAuth(LoginApi.USER),
+                            imports::status)
                     .build();
             SlowCallWatchdog watchdog = opened(resources, SlowCallWatchdog.of(authSettings));
             // The one global pipeline: request context, a record per call, slow calls, then auth by procedure.
@@ -158,7 +183,7 @@ public final class SampleService implements AutoCloseable {
             server.createContext("/", routes.handler()).getFilters().add(CorekitHttpFilter.of(pipeline));
             server.start();
             resources.push(() -> server.stop(0));
-            SampleService service = new SampleService(resources, server, confirmations);
+            SampleService service = new SampleService(resources, server, List.of(confirmations, importPages));
             LOG.info("sample service listening on {}", service.baseUri());
             return service;
         } catch (IOException | RuntimeException e) {
@@ -225,7 +250,7 @@ public final class SampleService implements AutoCloseable {
 
     /** Closes the service and deletes the queues its consumer declared: for tests, which use a service name each. */
     void closeAndDeleteQueues() {
-        confirmations.delete();
+        consumers.forEach(EventConsumer::delete);
         close();
     }
 

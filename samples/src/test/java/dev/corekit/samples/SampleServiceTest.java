@@ -16,6 +16,7 @@ import dev.corekit.logging.LogRecord;
 import dev.corekit.logging.Recorder;
 import dev.corekit.messaging.Messaging;
 import dev.corekit.messaging.MessagingSettings;
+import dev.corekit.samples.orders.Imports;
 import dev.corekit.samples.orders.OrderCreated;
 import dev.corekit.samples.users.Users;
 import java.io.IOException;
@@ -394,5 +395,52 @@ class SampleServiceTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("code").asText()).isEqualTo("INVALID_CURSOR");
+    }
+
+    @Test
+    void aBulkImportIsFannedOutIntoPageEventsAndPlacesEveryOrderOnce() throws Exception {
+        StringBuilder body = new StringBuilder("{\"orders\":[");
+        for (int i = 0; i < 120; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"items\":[{\"sku\":\"TEA-BLACK\",\"quantity\":1}]}");
+        }
+        HttpResponse<String> started =
+                asAda("POST", "/orders/imports", body.append("]}").toString(), "x-request-id", "req-sample-import");
+
+        assertThat(started.statusCode()).isEqualTo(202);
+        String importId = json(started).path("importId").asText();
+        assertThat(json(started).path("pages").asInt()).isEqualTo(3); // pages of Imports.PAGE_SIZE = 50
+        JsonNode done = awaitJson(
+                "/orders/imports/" + importId, s -> s.path("completed").asBoolean());
+        assertThat(done.path("succeeded").asInt()).isEqualTo(3);
+        assertThat(done.path("failed").asInt()).isZero();
+        assertThat(RECORDS.records(r -> "req-sample-import".equals(r.context().requestId())
+                        && r.name().equals("orders.import.page")
+                        && r.status() == LogRecord.Status.SUCCEEDED))
+                .extracting(r -> r.attributes().get("page"))
+                .containsExactlyInAnyOrder(0, 1, 2);
+        for (int row : new int[] {0, 49, 50, 119}) {
+            JsonNode order = awaitJson(
+                    "/orders/" + Imports.orderId(importId, row),
+                    o -> o.path("status").asText().equals("CONFIRMED"));
+            assertThat(order.path("totalCents").asLong()).as("row " + row).isEqualTo(390);
+            assertThat(order.path("handledEvents").size()).isEqualTo(1);
+        }
+        String grace = "Bearer " + login("grace").path("accessToken").asText();
+        assertThat(send("GET", "/orders/imports/" + importId, null, "Authorization", grace)
+                        .statusCode())
+                .as("someone else's import")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void anImportWithAnUnknownSkuIsRejectedBeforeAnythingIsPublished() throws Exception {
+        HttpResponse<String> response = asAda(
+                "POST",
+                "/orders/imports",
+                "{\"orders\":[{\"items\":[{\"sku\":\"MUG\",\"quantity\":1}]},"
+                        + "{\"items\":[{\"sku\":\"PONY\",\"quantity\":1}]}]}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("message").asText()).isEqualTo("The catalog has no PONY.");
     }
 }

@@ -1,6 +1,7 @@
 package dev.corekit.samples.orders;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -31,5 +32,16 @@ public record Order(
     public Order {
         lines = List.copyOf(lines);
         handledEvents = List.copyOf(handledEvents);
+    }
+
+    /**
+     * A new order of {@code lines}, placed now: status {@value #NEW}, its total summed from the lines, its time in
+     * milliseconds (what MongoDB keeps, so that the order answered now is the order read back later).
+     */
+    public static Order placed(String id, String customer, List<OrderLine> lines) {
+        long total = lines.stream()
+                .mapToLong(line -> line.unitPriceCents() * line.quantity())
+                .sum();
+        return new Order(id, customer, lines, total, NEW, Instant.now().truncatedTo(ChronoUnit.MILLIS), List.of());
     }
 }

@@ -3,7 +3,10 @@ package dev.corekit.samples.orders;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Sorts.descending;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Updates;
 import dev.corekit.query.IndexDeclaration;
 import dev.corekit.query.KeysetPager;
@@ -37,6 +40,26 @@ public final class OrderRepository {
     /** Stores a new order. */
     public void insert(Order order) {
         orders.insertOne(toDocument(order));
+    }
+
+    /**
+     * Stores new orders; an order whose id is already stored is left as it is (a retried import page stores each of
+     * its orders once).
+     */
+    public void insertAllOnce(List<Order> placed) {
+        if (placed.isEmpty()) {
+            return;
+        }
+        try {
+            orders.insertMany(
+                    placed.stream().map(OrderRepository::toDocument).toList(), new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            boolean onlyDuplicates = e.getWriteErrors().stream()
+                    .allMatch(error -> ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY);
+            if (!onlyDuplicates || e.getWriteConcernError() != null) {
+                throw e;
+            }
+        }
     }
 
     /**

@@ -11,8 +11,6 @@ import dev.corekit.samples.http.HttpError;
 import dev.corekit.samples.http.Request;
 import dev.corekit.samples.http.Response;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,13 +64,7 @@ public final class OrdersApi {
                 throw NewOrder.invalid("The catalog has no " + String.join(", ", quote.unknownSkus()) + ".");
             }
             op.stage("priced");
-            long total = quote.lines().stream()
-                    .mapToLong(line -> line.unitPriceCents() * line.quantity())
-                    .sum();
-            // MongoDB keeps milliseconds: the order answered now is the order read back later.
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            Order placed = new Order(
-                    new ObjectId().toHexString(), customer(), quote.lines(), total, Order.NEW, now, List.of());
+            Order placed = Order.placed(new ObjectId().toHexString(), customer(), quote.lines());
             repository.insert(placed);
             op.stage("stored", Map.of("orderId", placed.id()));
             publish(placed);

@@ -35,20 +35,28 @@ public final class Pricing implements AutoCloseable {
         return CompletableFuture.supplyAsync(
                 () -> Operations.call("order.price", op -> {
                     op.attr("lines", items.size());
-                    BatchLoader.Loaded<String, Document> products =
-                            catalog.load(items.stream().map(NewOrder.Item::sku).toList());
-                    if (!products.missing().isEmpty()) {
-                        return new Quote(List.of(), List.copyOf(products.missing()));
+                    try (BatchLoader.LoadScope<String, Document> products = catalog.openScope()) {
+                        return price(items, products);
                     }
-                    List<OrderLine> lines = items.stream()
-                            .map(item -> new OrderLine(
-                                    item.sku(),
-                                    item.quantity(),
-                                    products.require(item.sku()).getLong("priceCents")))
-                            .toList();
-                    return new Quote(lines, List.of());
                 }),
                 pool);
+    }
+
+    /**
+     * Prices {@code items} from {@code products}, a scope that may hold the products of many orders (a page of an
+     * import): the first load sends one query for every sku primed in it.
+     */
+    public static Quote price(List<NewOrder.Item> items, BatchLoader.LoadScope<String, Document> products) {
+        BatchLoader.Loaded<String, Document> loaded =
+                products.loadAll(items.stream().map(NewOrder.Item::sku).toList());
+        if (!loaded.missing().isEmpty()) {
+            return new Quote(List.of(), List.copyOf(loaded.missing()));
+        }
+        List<OrderLine> lines = items.stream()
+                .map(item -> new OrderLine(
+                        item.sku(), item.quantity(), loaded.require(item.sku()).getLong("priceCents")))
+                .toList();
+        return new Quote(lines, List.of());
     }
 
     @Override

@@ -17,12 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, log in,
- * create an order, read it back until its {@code order.created} event was consumed, create another, list
+ * create an order, read it back until its {@code order.created} event was consumed, import
+ * {@value #IMPORTED_ORDERS} orders in bulk (fanned out into page events) and wait until every page was handled, list
  * the orders one keyset page at a time, then print every record the create request produced, as a tree. Each step says
  * what it sent and got; a step that gets an unexpected answer stops the tour with an error saying which step and what
  * came back.
@@ -37,12 +39,17 @@ public final class Walkthrough {
     public static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
     /** How long the tour waits for the order.created event to be consumed. */
     public static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
-    /** The most pages the tour lists, one order each. */
-    public static final int MAX_PAGES = 5;
+    /** How many orders the tour imports in bulk. */
+    public static final int IMPORTED_ORDERS = 120;
+    /** The page size the tour lists orders with. */
+    public static final int PAGE_SIZE = 50;
+    /** The most pages the tour lists. */
+    public static final int MAX_PAGES = 10;
     /** How often it reads the order meanwhile. */
     public static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CURSOR = Pattern.compile("cursor=[^&]+");
 
     private final URI base;
     private final RecentRequests records;
@@ -109,21 +116,31 @@ public final class Walkthrough {
                 confirmed.path("status").asText(),
                 confirmed.path("handledEvents"));
 
-        send("create-another-order", "POST", "/orders", "{\"items\":[{\"sku\":\"KETTLE\",\"quantity\":1}]}", 201);
+        Exchange started = send("import-orders", "POST", "/orders/imports", importBody(IMPORTED_ORDERS), 202);
+        String importId = started.json().path("importId").asText();
+        LOG.info(
+                "    import {}: {} orders fanned out into {} page events",
+                importId,
+                started.json().path("orders"),
+                started.json().path("pages"));
+        JsonNode imported = awaitImported(importId);
+        LOG.info(
+                "    every page handled: {} succeeded, {} failed", imported.path("succeeded"), imported.path("failed"));
+
         int count = 0;
         String cursor = null;
         int pages = 0;
         do {
-            String path = "/orders?limit=1"
+            String path = "/orders?limit=" + PAGE_SIZE
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
             JsonNode page =
                     send("list-orders-page-" + ++pages, "GET", path, null, 200).json();
             count += page.path("orders").size();
             cursor = page.hasNonNull("next") ? page.path("next").asText() : null;
             LOG.info(
-                    "    page {}: {} (product names batch-loaded); {}",
+                    "    page {}: {} orders, product names batch-loaded for the page; {}",
                     pages,
-                    page.path("orders").findValuesAsText("name"),
+                    page.path("orders").size(),
                     cursor == null ? "the last page" : "a signed cursor leads to the next");
         } while (cursor != null && pages < MAX_PAGES);
 
@@ -164,6 +181,44 @@ public final class Walkthrough {
         }
     }
 
+    /** Reads the import until every page has an outcome, for up to {@link #EVENT_TIMEOUT}. */
+    private JsonNode awaitImported(String importId) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
+        int reads = 0;
+        while (true) {
+            JsonNode status = send(
+                            "import-status-" + ++reads, "GET", "/orders/imports/" + importId, null, 200, reads == 1)
+                    .json();
+            if (status.path("completed").asBoolean()) {
+                return status;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("walk-through: import " + importId + " did not complete within "
+                        + EVENT_TIMEOUT.toSeconds() + " s: " + status);
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+    }
+
+    /** {@code count} small orders, one to three items each. */
+    private static String importBody(int count) {
+        String[] skus = {"TEA-GREEN", "TEA-BLACK", "MUG", "KETTLE"};
+        StringBuilder body = new StringBuilder("{\"orders\":[");
+        for (int i = 0; i < count; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"items\":[");
+            for (int item = 0; item <= i % 3; item++) {
+                body.append(item == 0 ? "" : ",")
+                        .append("{\"sku\":\"")
+                        .append(skus[(i + item) % skus.length])
+                        .append("\",\"quantity\":")
+                        .append(1 + i % 4)
+                        .append('}');
+            }
+            body.append("]}");
+        }
+        return body.append("]}").toString();
+    }
+
     private static boolean completed(List<LogRecord> records, String name) {
         return records.stream().anyMatch(r -> r.name().equals(name) && !r.isStart());
     }
@@ -193,7 +248,12 @@ public final class Walkthrough {
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (narrate) {
-            LOG.info("[{}] {} {} -> {}", step, method, path, response.statusCode());
+            LOG.info(
+                    "[{}] {} {} -> {}",
+                    step,
+                    method,
+                    CURSOR.matcher(path).replaceAll("cursor=..."),
+                    response.statusCode());
         }
         if (response.statusCode() != expected) {
             throw new IllegalStateException("walk-through step " + step + " (" + name + "): expected " + expected
