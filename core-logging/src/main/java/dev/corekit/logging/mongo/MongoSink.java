@@ -35,11 +35,12 @@ import org.slf4j.event.Level;
  *   kind: "OPERATION" | "EVENT" | "DROPS",   level: "TRACE".."ERROR",   name: String (operation or logger name)
  *   status?: "STARTED" | "SUCCEEDED" | "FAILED",   message?: String
  *   startedAt: Date,   endedAt?: Date,   durationMicros?: Int64
- *   requestId?, traceId?, spanId?, parentOperationId?, caller?, tenant?, thread?: String
- *   attributes?: { ... }                 keys with '.' or '$' have them replaced by '_'
+ *   requestId?, traceId?, spanId?, parentSpanId?, parentOperationId?, caller?, tenant?, thread?: String
+ *   attributes?: { ... }                 '.', '$' and NUL in keys replaced by '_'; a null value is "(null)"
  *   stages?: [ { name, at: Date, attributes? } ]
- *   error?: { type, message, code, retryable: Boolean, causes: [ { type, message } ], stack: [String],
- *             fingerprint: 16 hex } }
+ *   error?: { type, message?, code?, retryable: Boolean, causes?: [ { type, message? } ], stack?: [String],
+ *             fingerprint: 16 hex }
+ *   unreadable?: String                  only on a hand-built record whose stages or error could not be read }
  * </pre>
  *
  * A {@link LogRecord.Kind#DROPS} document (level WARN, name {@code corekit.logging.mongo-sink.drops}) carries
