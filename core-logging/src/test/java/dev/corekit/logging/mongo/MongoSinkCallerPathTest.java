@@ -38,7 +38,9 @@ class MongoSinkCallerPathTest extends MongoSinkFixture {
         // Measured 352 B: the record (64 B), its id (88 B with HexFormat's buffer), its timestamp (24 B), the redacted
         // attribute snapshot (88 B) and iterating the caller's map (~88 B); the queue hand-off allocates nothing. It
         // was 665 B before the record path was slimmed down (issue 14).
-        assertThat(perEvent).as("bytes allocated per event on the caller's thread").isLessThanOrEqualTo(400);
+        assertThat(perEvent)
+                .as("bytes allocated per event on the caller's thread")
+                .isLessThanOrEqualTo(400);
         assertThat(sink.stats().written()).isEqualTo(2L * EVENTS);
         assertThat(sink.stats().droppedTotal() + sink.stats().spilled()).isZero();
     }
