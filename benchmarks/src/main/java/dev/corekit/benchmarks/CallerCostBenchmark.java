@@ -74,6 +74,10 @@ public class CallerCostBenchmark {
                         .build(),
                 client);
         corekit = Recorder.of(sink);
+        // The writer creates the indexes before its first write; mongo-java-server's memory backend can fail a
+        // deleteMany (the per-iteration cleanup) racing an index build, so let that finish first.
+        corekit.event(org.slf4j.event.Level.INFO, "orders", "warm-up", Map.of(), null);
+        sink.flush();
         discarding = Recorder.of(record -> {});
 
         logback = new LoggerContext();
