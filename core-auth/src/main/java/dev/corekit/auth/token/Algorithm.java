@@ -23,6 +23,8 @@ public enum Algorithm {
     /** EdDSA on Ed25519; needs {@code com.google.crypto.tink:tink} on the classpath. */
     EDDSA("EdDSA", 256);
 
+    private static final Algorithm[] ALL = values();
+
     private final String joseName;
     private final int minKeySize;
 
@@ -59,7 +61,7 @@ public enum Algorithm {
         if (joseName == null) {
             return null;
         }
-        for (Algorithm algorithm : values()) {
+        for (Algorithm algorithm : ALL) {
             if (algorithm.joseName.equals(joseName)) {
                 return algorithm;
             }

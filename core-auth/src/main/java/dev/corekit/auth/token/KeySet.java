@@ -4,8 +4,10 @@ import dev.corekit.auth.AuthSettings;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -143,12 +145,36 @@ public final class KeySet implements AutoCloseable {
         }
     }
 
-    private record StaticKeys(List<VerificationKey> keys) implements KeyResolver {
+    /** Keys by kid, and the keys without one; looked up without allocating on every verification. */
+    private static final class StaticKeys implements KeyResolver {
+        private final List<VerificationKey> keys;
+        private final Map<String, List<VerificationKey>> byId = new HashMap<>();
+        private final List<VerificationKey> withoutId = new ArrayList<>();
+
+        StaticKeys(List<VerificationKey> keys) {
+            this.keys = keys;
+            for (VerificationKey key : keys) {
+                if (key.keyId().isPresent()) {
+                    byId.put(key.keyId().get(), List.of(key));
+                } else {
+                    withoutId.add(key);
+                }
+            }
+        }
+
         @Override
         public List<VerificationKey> candidates(String keyId, Algorithm algorithm) {
-            List<VerificationKey> found = new ArrayList<>(1);
-            for (VerificationKey key : keys) {
-                if (Objects.equals(key.keyId().orElse(null), keyId) && key.allows(algorithm)) {
+            if (keyId != null) {
+                List<VerificationKey> key = byId.get(keyId);
+                return key != null && key.get(0).allows(algorithm) ? key : List.of();
+            }
+            if (withoutId.size() == 1) {
+                VerificationKey key = withoutId.get(0);
+                return key.allows(algorithm) ? List.of(key) : List.of();
+            }
+            List<VerificationKey> found = new ArrayList<>(withoutId.size());
+            for (VerificationKey key : withoutId) {
+                if (key.allows(algorithm)) {
                     found.add(key);
                 }
             }

@@ -194,7 +194,8 @@ public final class TokenVerifier {
         if (audience != null && !aud.contains(audience)) {
             throw invalid("audience not accepted");
         }
-        Map<String, Object> all = Collections.unmodifiableMap(new LinkedHashMap<>(claims.toJSONObject()));
+        // toJSONObject() builds a new map for this token (dates as epoch seconds): wrapped, not copied again
+        Map<String, Object> all = Collections.unmodifiableMap(claims.toJSONObject());
         VerifiedToken verified = new VerifiedToken(
                 token,
                 header.getKeyID(),
