@@ -8,6 +8,9 @@ import dev.corekit.messaging.embedded.EmbeddedBroker;
 import dev.corekit.query.QueryClient;
 import dev.corekit.query.QuerySettings;
 import dev.corekit.samples.embedded.EmbeddedMongo;
+import dev.corekit.storage.Storage;
+import dev.corekit.storage.StorageSettings;
+import java.net.URI;
 import java.util.Deque;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li>MongoDB: {@code COREKIT_QUERY_MONGODB_URI}, else an in-process MongoDB-wire server.
  *   <li>Messaging: {@code COREKIT_MESSAGING_URI}, else RabbitMQ on localhost:5672 when it answers, else the embedded
  *       broker.
+ *   <li>Storage: {@code COREKIT_STORAGE_PROVIDER} (s3, gcs) with its settings, else a local directory served by this
+ *       service.
  * </ul>
  *
  * Every server or client opened here is pushed on {@code resources}, to be closed in reverse order.
@@ -30,6 +35,8 @@ final class Connections {
 
     /** The service's name: its producer name on events, and the prefix of its queues, unless configured. */
     static final String SERVICE_NAME = "orders-sample";
+    /** Where the service serves the local storage provider's files. */
+    static final String LOCAL_FILES_PATH = "/files";
 
     private Connections() {}
 
@@ -63,6 +70,36 @@ final class Connections {
             settings = broker.configure(builder).build();
         }
         return SampleService.opened(resources, Messaging.connect(settings));
+    }
+
+    /**
+     * The storage of {@code corekit.storage.provider}. For the local provider (the default), its files are served by
+     * this service at {@value #LOCAL_FILES_PATH}, so unless configured its signed URLs and public (CDN) URLs point
+     * there.
+     */
+    static Storage storage(Config config, URI baseUri, Deque<AutoCloseable> resources) {
+        StorageSettings.Builder builder = StorageSettings.custom(config);
+        StorageSettings settings = builder.build();
+        if (settings.provider() == StorageSettings.Provider.LOCAL) {
+            URI localUrl = settings.localUrl();
+            if (config.resolve(StorageSettings.LOCAL_URL).source() == Config.Source.DEFAULT) {
+                localUrl = baseUri.resolve(LOCAL_FILES_PATH);
+                builder.localUrl(localUrl);
+            }
+            if (settings.publicBaseUrl().isEmpty()) {
+                String publicPrefix = settings.publicPrefix()
+                        .substring(0, settings.publicPrefix().length() - 1);
+                builder.publicBaseUrl(URI.create(localUrl + "/" + publicPrefix));
+            }
+            LOG.info(
+                    "{} is not set: files live in {} and are served at {}",
+                    StorageSettings.PROVIDER.envName(),
+                    settings.localRoot(),
+                    localUrl);
+        }
+        return SampleService.opened(
+                resources,
+                Storage.custom().settings(builder.build()).config(config).build());
     }
 
     /**

@@ -21,6 +21,7 @@ import dev.corekit.messaging.mongo.MongoIdempotencyStore;
 import dev.corekit.query.IndexDeclaration;
 import dev.corekit.query.QueryClient;
 import dev.corekit.samples.http.Routes;
+import dev.corekit.samples.orders.Attachments;
 import dev.corekit.samples.orders.Catalog;
 import dev.corekit.samples.orders.Confirmations;
 import dev.corekit.samples.orders.Imports;
@@ -28,10 +29,14 @@ import dev.corekit.samples.orders.OrderCreated;
 import dev.corekit.samples.orders.OrderRepository;
 import dev.corekit.samples.orders.OrdersApi;
 import dev.corekit.samples.orders.Pricing;
+import dev.corekit.samples.orders.ProductImages;
 import dev.corekit.samples.users.LoginApi;
 import dev.corekit.samples.users.Users;
 import dev.corekit.samples.walkthrough.RecentRequests;
 import dev.corekit.samples.walkthrough.Walkthrough;
+import dev.corekit.storage.Storage;
+import dev.corekit.storage.StorageSettings;
+import dev.corekit.storage.local.LocalFilesHandler;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -104,6 +109,11 @@ public final class SampleService implements AutoCloseable {
         AuthSettings authSettings = AuthSettings.load(config);
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
+            // Bound first: the local storage provider serves its files from this server, at a URL it must know.
+            HttpServer server = bind(settings);
+            resources.push(() -> server.stop(0));
+            URI baseUri = baseUri(server);
+
             QueryClient mongo = Connections.mongo(config, resources);
             List<IndexDeclaration> indexes = new ArrayList<>(OrderRepository.INDEXES);
             indexes.addAll(Imports.INDEXES);
@@ -132,6 +142,10 @@ public final class SampleService implements AutoCloseable {
             Pricing pricing = opened(resources, new Pricing(catalog));
             OrdersApi orders = new OrdersApi(repository, catalog, pricing, messaging.publisher(), mongo.monitor());
 
+            Storage storage = Connections.storage(config, baseUri, resources);
+            Attachments attachments = new Attachments(storage.privateFiles(), repository);
+            ProductImages images = new ProductImages(storage.publicFiles(), catalog);
+
             TokenService tokens = tokenService(authSettings, mongo, clock);
             LoginApi login = new LoginApi(users, tokens);
             // The auth factory: one entry per entity type. A user token's principal is the stored user.
@@ -141,7 +155,8 @@ public final class SampleService implements AutoCloseable {
                     .build();
             Health health = new Health()
                     .check("mongodb", () -> mongoState(mongo))
-                    .check("messaging", () -> messaging.health().name());
+                    .check("messaging", () -> messaging.health().name())
+                    .check("storage", () -> storageState(storage));
 
             Routes routes = Routes.builder()
                     .route("GET", "/health", Procedure.named("health").withAuth(Procedure.PUBLIC), health::get)
@@ -167,6 +182,26 @@ public final class SampleService implements AutoCloseable {
                             "/orders/imports/{id}",
                             Procedure.named("orders.import.get").withAuth(LoginApi.USER),
                             imports::status)
+                    .route(
+                            "PUT",
+                            "/orders/{id}/attachments/{name}",
+                            Procedure.named("orders.attachments.put").withAuth(LoginApi.USER),
+                            attachments::upload)
+                    .route(
+                            "GET",
+                            "/orders/{id}/attachments/{name}",
+                            Procedure.named("orders.attachments.get").withAuth(LoginApi.USER),
+                            attachments::download)
+                    .route(
+                            "GET",
+                            "/products",
+                            Procedure.named("products.list").withAuth(Procedure.PUBLIC),
+                            images::list)
+                    .route(
+                            "PUT",
+                            "/products/{sku}/image",
+                            Procedure.named("products.image.put").withAuth(LoginApi.USER),
+                            images::upload)
                     .build();
             SlowCallWatchdog watchdog = opened(resources, SlowCallWatchdog.of(authSettings));
             // The one global pipeline: request context, a record per call, slow calls, then auth by procedure.
@@ -176,13 +211,15 @@ public final class SampleService implements AutoCloseable {
                     .auth(authenticator)
                     .build();
 
-            HttpServer server = bind(settings);
             ExecutorService workers = ContextExecutors.newFixedThreadPool("http", 8);
             resources.push(workers::shutdown);
             server.setExecutor(workers);
             server.createContext("/", routes.handler()).getFilters().add(CorekitHttpFilter.of(pipeline));
+            if (storage.settings().provider() == StorageSettings.Provider.LOCAL) {
+                // Stands in for S3/GCS and the CDN: signed URLs and public URLs of the local provider point here.
+                server.createContext(Connections.LOCAL_FILES_PATH, LocalFilesHandler.of(storage));
+            }
             server.start();
-            resources.push(() -> server.stop(0));
             SampleService service = new SampleService(resources, server, List.of(confirmations, importPages));
             LOG.info("sample service listening on {}", service.baseUri());
             return service;
@@ -209,6 +246,12 @@ public final class SampleService implements AutoCloseable {
         }
         MongoSessionStore sessions = MongoSessionStore.of(mongo.collection("sessions", Document.class));
         return TokenService.of(key, KeySet.of(key.verificationKey()), sessions, settings, clock);
+    }
+
+    /** Whether the storage answers: a stat of a key that need not exist. */
+    private static String storageState(Storage storage) {
+        storage.privateFiles().stat("health/probe");
+        return Health.UP;
     }
 
     /** What the driver knows of the cluster now, without a round trip. */
@@ -240,7 +283,13 @@ public final class SampleService implements AutoCloseable {
 
     /** Where clients reach the service, e.g. {@code http://127.0.0.1:8080}. */
     public URI baseUri() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + port());
+        return baseUri(server);
+    }
+
+    private static URI baseUri(HttpServer server) {
+        InetSocketAddress address = server.getAddress();
+        String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
+        return URI.create("http://" + host + ":" + address.getPort());
     }
 
     /** Blocks until {@link #close()} has run (from a shutdown hook, for instance). */

@@ -19,10 +19,17 @@ import dev.corekit.messaging.MessagingSettings;
 import dev.corekit.samples.orders.Imports;
 import dev.corekit.samples.orders.OrderCreated;
 import dev.corekit.samples.users.Users;
+import dev.corekit.storage.Crc32c;
+import dev.corekit.storage.StorageSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -52,8 +59,15 @@ class SampleServiceTest {
 
     /** Embedded MongoDB, RabbitMQ on localhost, and a service name (so queues) of this run only. */
     static Config config() {
+        Path files;
+        try {
+            files = Files.createTempDirectory("corekit-sample-files-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return Config.defaultsOnly()
                 .with(SampleSettings.PORT, 0)
+                .with(StorageSettings.LOCAL_ROOT, files)
                 .with(MessagingSettings.PRODUCER, "orders-sample-test-" + TraceIds.newSpanId());
     }
 
@@ -127,6 +141,7 @@ class SampleServiceTest {
         assertThat(json(response).path("status").asText()).isEqualTo("UP");
         assertThat(json(response).path("checks").path("mongodb").asText()).isEqualTo("UP");
         assertThat(json(response).path("checks").path("messaging").asText()).isEqualTo("UP");
+        assertThat(json(response).path("checks").path("storage").asText()).isEqualTo("UP");
     }
 
     @Test
@@ -442,5 +457,85 @@ class SampleServiceTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("message").asText()).isEqualTo("The catalog has no PONY.");
+    }
+
+    @Test
+    void anAttachmentIsAPrivateFileReadThroughASignedUrlOnly() throws Exception {
+        String id =
+                json(asAda("POST", "/orders", TWO_TEAS_AND_A_MUG)).path("id").asText();
+        byte[] content = "delivery: leave at the door".getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> uploaded = HTTP.send(
+                HttpRequest.newBuilder(service.baseUri().resolve("/orders/" + id + "/attachments/note.txt"))
+                        .header("Authorization", "Bearer " + ada)
+                        .header("Content-Type", "text/plain")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(uploaded.statusCode()).isEqualTo(201);
+        JsonNode body = json(uploaded);
+        assertThat(body.path("attachment").path("crc32c").asText())
+                .isEqualTo(Crc32c.of(content).toBase64());
+        assertThat(body.path("attachment").path("size").asLong()).isEqualTo(content.length);
+        URI signed = URI.create(body.path("download").path("url").asText());
+        HttpResponse<byte[]> read =
+                HTTP.send(HttpRequest.newBuilder(signed).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo(content);
+        URI unsigned =
+                URI.create(signed.toString().substring(0, signed.toString().indexOf('?')));
+        assertThat(HTTP.send(HttpRequest.newBuilder(unsigned).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .as("a private file without a signature")
+                .isEqualTo(403);
+        assertThat(json(asAda("GET", "/orders/" + id, null)).path("attachments").findValuesAsText("name"))
+                .containsExactly("note.txt");
+        HttpResponse<String> again = asAda("GET", "/orders/" + id + "/attachments/note.txt", null);
+        assertThat(json(again).path("download").path("url").asText()).startsWith(unsigned.toString());
+    }
+
+    @Test
+    void anAttachmentOfSomeoneElsesOrderIsNotFound() throws Exception {
+        String id =
+                json(asAda("POST", "/orders", TWO_TEAS_AND_A_MUG)).path("id").asText();
+        String grace = "Bearer " + login("grace").path("accessToken").asText();
+
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(service.baseUri().resolve("/orders/" + id + "/attachments/x.txt"))
+                        .header("Authorization", grace)
+                        .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aProductImageIsAPublicFileAtAnImmutableCdnUrl() throws Exception {
+        byte[] image = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3};
+        HttpRequest put = HttpRequest.newBuilder(service.baseUri().resolve("/products/MUG/image"))
+                .header("Authorization", "Bearer " + ada)
+                .header("Content-Type", "image/png")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(image))
+                .build();
+
+        HttpResponse<String> first = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> second = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        String url = json(first).path("imageUrl").asText();
+        assertThat(url).endsWith("/products/MUG/" + Crc32c.of(image).toHex());
+        assertThat(json(second).path("imageUrl").asText())
+                .as("the same content, the same key")
+                .isEqualTo(url);
+        HttpResponse<byte[]> served =
+                HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.body()).isEqualTo(image);
+        assertThat(served.headers().firstValue("Cache-Control"))
+                .hasValueSatisfying(v -> assertThat(v).contains("immutable"));
+        JsonNode products = json(send("GET", "/products", null));
+        assertThat(products.path("products").findValuesAsText("imageUrl")).contains(url);
     }
 }

@@ -3,10 +3,12 @@ package dev.corekit.samples.orders;
 import static com.mongodb.client.model.Filters.eq;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import dev.corekit.query.BatchLoader;
 import dev.corekit.query.QueryClient;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.bson.Document;
@@ -42,6 +44,18 @@ public final class Catalog {
                             Updates.setOnInsert("priceCents", product.priceCents())),
                     new UpdateOptions().upsert(true));
         }
+    }
+
+    /** Every product, by sku, with the key of its image when it has one. */
+    public List<Document> all() {
+        return products.find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
+    }
+
+    /** Records the key of the product's image; returns false when there is no such product. */
+    public boolean setImage(String sku, String imageKey) {
+        return products.updateOne(eq("_id", sku), Updates.set("imageKey", imageKey))
+                        .getMatchedCount()
+                > 0;
     }
 
     /** The products of {@code skus} in one round trip per batch; missing skus are explicit in the result. */

@@ -14,6 +14,7 @@ import java.util.List;
  * @param status {@value #NEW} when placed, {@value #CONFIRMED} once its {@code order.created} event was consumed
  * @param createdAt when it was placed
  * @param handledEvents the ids of the events whose handlers changed this order, each once
+ * @param attachments the files attached to it, private (read them through signed URLs)
  */
 public record Order(
         String id,
@@ -22,7 +23,8 @@ public record Order(
         long totalCents,
         String status,
         Instant createdAt,
-        List<String> handledEvents) {
+        List<String> handledEvents,
+        List<Attachment> attachments) {
 
     /** The status of an order just placed. */
     public static final String NEW = "NEW";
@@ -32,6 +34,7 @@ public record Order(
     public Order {
         lines = List.copyOf(lines);
         handledEvents = List.copyOf(handledEvents);
+        attachments = List.copyOf(attachments);
     }
 
     /**
@@ -42,6 +45,7 @@ public record Order(
         long total = lines.stream()
                 .mapToLong(line -> line.unitPriceCents() * line.quantity())
                 .sum();
-        return new Order(id, customer, lines, total, NEW, Instant.now().truncatedTo(ChronoUnit.MILLIS), List.of());
+        return new Order(
+                id, customer, lines, total, NEW, Instant.now().truncatedTo(ChronoUnit.MILLIS), List.of(), List.of());
     }
 }

@@ -75,6 +75,12 @@ public final class OrderRepository {
                 > 0;
     }
 
+    /** Records {@code attachment} on the order, replacing one of the same name. */
+    public void attach(String orderId, Attachment attachment) {
+        orders.updateOne(eq("_id", orderId), Updates.pull("attachments", new Document("name", attachment.name())));
+        orders.updateOne(eq("_id", orderId), Updates.push("attachments", toDocument(attachment)));
+    }
+
     /** The order with {@code id}, if any. */
     public Optional<Order> find(String id) {
         return Optional.ofNullable(orders.find(eq("_id", id)).first()).map(OrderRepository::toOrder);
@@ -111,7 +117,29 @@ public final class OrderRepository {
                 .append("totalCents", order.totalCents())
                 .append("status", order.status())
                 .append("createdAt", Date.from(order.createdAt()))
-                .append("handledEvents", order.handledEvents());
+                .append("handledEvents", order.handledEvents())
+                .append(
+                        "attachments",
+                        order.attachments().stream()
+                                .map(OrderRepository::toDocument)
+                                .toList());
+    }
+
+    private static Document toDocument(Attachment attachment) {
+        return new Document("name", attachment.name())
+                .append("key", attachment.key())
+                .append("size", attachment.size())
+                .append("crc32c", attachment.crc32c())
+                .append("contentType", attachment.contentType());
+    }
+
+    private static Attachment toAttachment(Document document) {
+        return new Attachment(
+                document.getString("name"),
+                document.getString("key"),
+                document.getLong("size"),
+                document.getString("crc32c"),
+                document.getString("contentType"));
     }
 
     private static Order toOrder(Document document) {
@@ -126,6 +154,9 @@ public final class OrderRepository {
                 document.getLong("totalCents"),
                 document.getString("status"),
                 document.getDate("createdAt").toInstant(),
-                document.getList("handledEvents", String.class, List.of()));
+                document.getList("handledEvents", String.class, List.of()),
+                document.getList("attachments", Document.class, List.of()).stream()
+                        .map(OrderRepository::toAttachment)
+                        .toList());
     }
 }

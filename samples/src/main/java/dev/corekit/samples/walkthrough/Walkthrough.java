@@ -7,6 +7,7 @@ import dev.corekit.context.ContextHeaders;
 import dev.corekit.context.TraceIds;
 import dev.corekit.logging.LogRecord;
 import dev.corekit.samples.users.Users;
+import dev.corekit.storage.Crc32c;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, log in,
- * create an order, read it back until its {@code order.created} event was consumed, import
+ * create an order, attach a note to it (a private file) and fetch it through the signed URL
+ * returned, read the order back until its {@code order.created} event was consumed, publish a product image (a public
+ * file) and fetch its CDN URL, import
  * {@value #IMPORTED_ORDERS} orders in bulk (fanned out into page events) and wait until every page was handled, list
  * the orders one keyset page at a time, then print every record the create request produced, as a tree. Each step says
  * what it sent and got; a step that gets an unexpected answer stops the tour with an error saying which step and what
@@ -110,11 +115,59 @@ public final class Walkthrough {
                 created.json().path("totalCents"),
                 created.header("Location"));
 
+        byte[] note =
+                ("Order " + orderId + ": please leave the parcel at the door.\n").getBytes(StandardCharsets.UTF_8);
+        JsonNode attached = send(
+                        "upload-attachment",
+                        "PUT",
+                        "/orders/" + orderId + "/attachments/delivery-note.txt",
+                        note,
+                        "text/plain",
+                        201,
+                        true)
+                .json();
+        LOG.info(
+                "    stored as a private file: {} bytes, CRC32C {} checked by the provider; a signed URL until {}",
+                attached.path("attachment").path("size"),
+                attached.path("attachment").path("crc32c").asText(),
+                attached.path("download").path("expiresAt").asText());
+        URI signed = URI.create(attached.path("download").path("url").asText());
+        HttpResponse<byte[]> downloaded = http.send(
+                HttpRequest.newBuilder(signed).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        LOG.info("[{}] GET {} (signed, no credentials) -> {}", ++step, redacted(signed), downloaded.statusCode());
+        if (downloaded.statusCode() != 200 || !Arrays.equals(downloaded.body(), note)) {
+            throw new IllegalStateException("walk-through step " + step + " (fetch the signed URL): got "
+                    + downloaded.statusCode() + " and " + downloaded.body().length + " bytes instead of the note");
+        }
+        LOG.info(
+                "    the same {} bytes, CRC32C {}",
+                note.length,
+                Crc32c.of(downloaded.body()).toBase64());
+
         JsonNode confirmed = awaitConfirmed(orderId);
         LOG.info(
                 "    the order.created event was consumed: status {}, handled events {}",
                 confirmed.path("status").asText(),
                 confirmed.path("handledEvents"));
+
+        byte[] image = productImage();
+        JsonNode published = send("product-image", "PUT", "/products/MUG/image", image, "image/png", 201, true)
+                .json();
+        URI cdn = URI.create(published.path("imageUrl").asText());
+        HttpResponse<Void> served = http.send(
+                HttpRequest.newBuilder(cdn).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        LOG.info(
+                "[{}] GET {} (public CDN URL) -> {}, Cache-Control: {}",
+                ++step,
+                cdn,
+                served.statusCode(),
+                served.headers().firstValue("Cache-Control").orElse("(none)"));
+        if (served.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "walk-through step " + step + " (fetch the CDN URL): got " + served.statusCode());
+        }
 
         Exchange started = send("import-orders", "POST", "/orders/imports", importBody(IMPORTED_ORDERS), 202);
         String importId = started.json().path("importId").asText();
@@ -200,6 +253,20 @@ public final class Walkthrough {
         }
     }
 
+    /** A URL with its query (the signature) hidden: what may be printed. */
+    private static String redacted(URI url) {
+        String text = url.toString();
+        int query = text.indexOf('?');
+        return query < 0 ? text : text.substring(0, query) + "?...";
+    }
+
+    /** A one-pixel PNG. */
+    private static byte[] productImage() {
+        return Base64.getDecoder()
+                .decode(
+                        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    }
+
     /** {@code count} small orders, one to three items each. */
     private static String importBody(int count) {
         String[] skus = {"TEA-GREEN", "TEA-BLACK", "MUG", "KETTLE"};
@@ -230,6 +297,19 @@ public final class Walkthrough {
 
     private Exchange send(String name, String method, String path, String body, int expected, boolean narrate)
             throws IOException, InterruptedException {
+        return send(
+                name,
+                method,
+                path,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                expected,
+                narrate);
+    }
+
+    private Exchange send(
+            String name, String method, String path, byte[] body, String contentType, int expected, boolean narrate)
+            throws IOException, InterruptedException {
         if (narrate) {
             step++;
         }
@@ -239,9 +319,11 @@ public final class Walkthrough {
                 .header(ContextHeaders.REQUEST_ID, requestId)
                 .method(
                         method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", contentType);
         }
         if (accessToken != null) {
             request.header("Authorization", "Bearer " + accessToken);
