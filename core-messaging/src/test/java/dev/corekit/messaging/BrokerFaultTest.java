@@ -101,6 +101,7 @@ class BrokerFaultTest {
         Rabbit.ctl("close_all_connections", "corekit fault test");
 
         assertThat(messaging.awaitHealth(Health.UP, Duration.ofSeconds(10))).isTrue();
+        awaitLastTransition(Health.UP);
         assertThat(transitions)
                 .containsSubsequence(Health.RECOVERING, Health.UP)
                 .endsWith(Health.UP);
@@ -129,6 +130,7 @@ class BrokerFaultTest {
         allConfirmed(whileDown);
         assertThat(messaging.awaitHealth(Health.UP, Duration.ofSeconds(10))).isTrue();
         awaitHandled(25);
+        awaitLastTransition(Health.UP);
         assertThat(transitions).contains(Health.RECOVERING).endsWith(Health.UP);
     }
 
@@ -172,6 +174,7 @@ class BrokerFaultTest {
             }
             blocked.get(30, TimeUnit.SECONDS);
             assertThat(messaging.awaitHealth(Health.UP, Duration.ofSeconds(10))).isTrue();
+            awaitLastTransition(Health.UP);
             assertThat(transitions).containsSubsequence(Health.BLOCKED, Health.UP);
         } finally {
             slowConsumer.delete();
@@ -215,5 +218,13 @@ class BrokerFaultTest {
                     .isTrue();
             assertThat(shortDeadline.pendingPublishes()).isZero();
         }
+    }
+
+    /** Health listeners run on the supervisor's thread: the last notification may trail awaitHealth by a moment. */
+    private void awaitLastTransition(Health expected) throws InterruptedException {
+        Rabbit.await(
+                "a " + expected + " notification",
+                Duration.ofSeconds(10),
+                () -> !transitions.isEmpty() && transitions.get(transitions.size() - 1) == expected);
     }
 }

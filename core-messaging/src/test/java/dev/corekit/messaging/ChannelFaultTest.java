@@ -78,6 +78,7 @@ class ChannelFaultTest {
                 .as("sent, 404 NOT_FOUND closed its channel, sent again")
                 .isEqualTo(2);
         Rabbit.await("event 2 handled", Duration.ofSeconds(10), () -> handled.contains(2));
+        awaitLastTransition(Health.UP);
         assertThat(transitions).containsSubsequence(Health.RECOVERING, Health.UP);
         assertThat(sink.records(r -> r.name().equals("messaging.resource.reopen-failed")))
                 .isEmpty();
@@ -113,5 +114,13 @@ class ChannelFaultTest {
         Field current = consumer.getClass().getDeclaredField("current");
         current.setAccessible(true);
         return ((com.rabbitmq.client.DefaultConsumer) current.get(consumer)).getChannel();
+    }
+
+    /** Health listeners run on the supervisor's thread: the last notification may trail awaitHealth by a moment. */
+    private void awaitLastTransition(Health expected) throws InterruptedException {
+        Rabbit.await(
+                "a " + expected + " notification",
+                Duration.ofSeconds(10),
+                () -> !transitions.isEmpty() && transitions.get(transitions.size() - 1) == expected);
     }
 }
