@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import dev.corekit.query.internal.BatchKeys;
+import dev.corekit.query.internal.ProcessSettings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -100,8 +101,8 @@ public final class BatchLoader<K, V> {
     }
 
     /**
-     * A loader of {@code collection}'s documents by {@code keyField}, {@link QuerySettings#DEFAULT_MAX_BATCH_SIZE} keys
-     * per query.
+     * A loader of {@code collection}'s documents by {@code keyField}, {@code corekit.query.max-batch-size} keys per query
+     * (the process's setting, {@link QuerySettings#DEFAULT_MAX_BATCH_SIZE} unless the environment says otherwise).
      */
     public static <K, V> BatchLoader<K, V> of(MongoCollection<V> collection, String keyField, Class<K> keyType) {
         return custom(collection, keyField, keyType).build();
@@ -390,7 +391,7 @@ public final class BatchLoader<K, V> {
         private final MongoCollection<V> collection;
         private final String keyField;
         private final Class<K> keyType;
-        private int maxBatchSize = QuerySettings.DEFAULT_MAX_BATCH_SIZE;
+        private int maxBatchSize;
         private Bson filter;
         private Bson projection;
 
@@ -404,8 +405,8 @@ public final class BatchLoader<K, V> {
         }
 
         /**
-         * The most keys per query ({@link QuerySettings#DEFAULT_MAX_BATCH_SIZE} unless set; pass
-         * {@code queryClient.settings().maxBatchSize()} to follow the platform's setting).
+         * The most keys per query; unset, {@code corekit.query.max-batch-size} as the process's environment sets it
+         * ({@link QuerySettings#DEFAULT_MAX_BATCH_SIZE} by default).
          */
         public Builder<K, V> maxBatchSize(int maxBatchSize) {
             if (maxBatchSize < 1 || maxBatchSize > 10_000) {
@@ -432,8 +433,12 @@ public final class BatchLoader<K, V> {
          *
          * @throws IllegalArgumentException when the collection's codec registry cannot encode the key type or decode
          *     the document class
+         * @throws dev.corekit.config.InvalidSettingException when the batch size comes from an invalid environment
          */
         public BatchLoader<K, V> build() {
+            if (maxBatchSize == 0) {
+                maxBatchSize = ProcessSettings.get().maxBatchSize();
+            }
             return new BatchLoader<>(this);
         }
     }

@@ -1,6 +1,5 @@
 package dev.corekit.query.internal;
 
-import dev.corekit.query.QuerySettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -56,7 +55,7 @@ public final class CursorTokens {
     public static CursorTokens fromEnvironment() {
         CursorTokens tokens = environment;
         if (tokens == null) {
-            tokens = QuerySettings.fromEnvironment()
+            tokens = ProcessSettings.get()
                     .cursorKey()
                     .map(key -> of(key.reveal()))
                     .orElseGet(CursorTokens::perProcess);
