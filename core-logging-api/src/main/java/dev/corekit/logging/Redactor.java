@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns what a caller attaches to a record into what a record may hold: sensitive values replaced with
@@ -47,7 +48,15 @@ public final class Redactor {
 
     private static final Redactor DEFAULT = of(LoggingSettings.DEFAULT_REDACT_KEYS);
 
+    /**
+     * Verdicts are cached per key: a service records a handful of constant keys on every call, and the scan against
+     * every fragment was half the cost of an attribute. Bounded, so a flood of distinct keys (ids used as keys) cannot
+     * grow it; past the bound, keys are scanned each time.
+     */
+    private static final int MAX_CACHED_VERDICTS = 4096;
+
     private final List<String> fragments;
+    private final ConcurrentHashMap<String, Boolean> verdicts = new ConcurrentHashMap<>();
 
     private Redactor(List<String> fragments) {
         this.fragments = fragments;
@@ -82,6 +91,18 @@ public final class Redactor {
         if (key == null) {
             return false;
         }
+        Boolean cached = verdicts.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        boolean sensitive = scan(key);
+        if (verdicts.size() < MAX_CACHED_VERDICTS) {
+            verdicts.put(key, sensitive);
+        }
+        return sensitive;
+    }
+
+    private boolean scan(String key) {
         for (String fragment : fragments) {
             if (containsNormalized(key, fragment)) {
                 return true;

@@ -28,6 +28,22 @@ class RedactorTest {
     }
 
     @Test
+    void verdictsStayRightWhenAskedAgainAndPastTheCachedKeys() {
+        Redactor fresh = Redactor.of(List.of("secret"));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 10_000; i++) {
+                assertThat(fresh.isSensitive("k" + i))
+                        .as("k%d, round %d", i, round)
+                        .isFalse();
+                assertThat(fresh.isSensitive("client_secret_" + i))
+                        .as("client_secret_%d", i)
+                        .isTrue();
+            }
+        }
+        assertThat(fresh.redact("Client-Secret", "s3cr3t")).isEqualTo(Redactor.REDACTED);
+    }
+
+    @Test
     void nestedMapsAndListsAreRedacted() {
         Map<String, Object> redacted = redactor.redact(Map.of(
                 "headers", Map.of("Cookie", "a=b", "Accept", "json"),
