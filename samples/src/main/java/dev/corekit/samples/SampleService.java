@@ -3,6 +3,7 @@ package dev.corekit.samples;
 import com.sun.net.httpserver.HttpServer;
 import dev.corekit.auth.AuthSettings;
 import dev.corekit.auth.Authenticator;
+import dev.corekit.auth.CorsPolicy;
 import dev.corekit.auth.Pipeline;
 import dev.corekit.auth.Procedure;
 import dev.corekit.auth.SlowCallWatchdog;
@@ -64,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the global pipeline (core-auth): each request's {@code CallContext} from its headers, one operation record per
  *       call named after its route's procedure, the request id echoed in {@code x-request-id}, a watchdog for slow and
- *       hung calls, and auth by procedure: login issues tokens in a session stored in MongoDB, an expired access token
+ *       hung calls, CORS (preflights answered for the allowed origins), and auth by procedure: login issues tokens in a session stored in MongoDB, an expired access token
  *       of a live session is renewed in flight and sent back in {@code Renewed-Access-Token};
  *   <li>orders, users, products and sessions in MongoDB through core-query's monitored client (an in-process
  *       MongoDB-wire server unless {@code COREKIT_QUERY_MONGODB_URI} is set); products read with its batch loader,
@@ -73,14 +74,18 @@ import org.slf4j.LoggerFactory;
  *       carries the request's context.
  * </ul>
  *
- * <p>Routes: {@code GET /health}, {@code POST /login}, {@code POST /login/refresh} (public); {@code POST /orders},
- * {@code GET /orders}, {@code GET /orders/{id}} (users, with {@code Authorization: Bearer <access token>}).
+ * <p>Routes: {@code GET /health}, {@code POST /login}, {@code POST /login/refresh}, {@code GET /products} (public);
+ * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{id}}, {@code PUT|GET /orders/{id}/attachments/{name}},
+ * {@code POST /orders/imports}, {@code GET /orders/imports/{id}}, {@code PUT /products/{sku}/image} (users, with
+ * {@code Authorization: Bearer <access token>}). {@code samples/README.md} describes each.
  */
 public final class SampleService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SampleService.class);
 
     /** The database the orders live in when the MongoDB URI names none (the embedded server's). */
     public static final String DATABASE = "orders";
+    /** The browser origin the sample allows unless {@code COREKIT_AUTH_CORS_ALLOWED_ORIGINS} says otherwise. */
+    public static final String DEFAULT_CORS_ORIGIN = "http://localhost:3000";
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer server;
@@ -204,10 +209,11 @@ public final class SampleService implements AutoCloseable {
                             images::upload)
                     .build();
             SlowCallWatchdog watchdog = opened(resources, SlowCallWatchdog.of(authSettings));
-            // The one global pipeline: request context, a record per call, slow calls, then auth by procedure.
+            // The one global pipeline: request context, a record per call, slow calls, CORS, then auth by procedure.
             Pipeline pipeline = Pipeline.builder()
                     .procedures(routes.procedures())
                     .slowCalls(watchdog)
+                    .cors(corsPolicy(config, authSettings))
                     .auth(authenticator)
                     .build();
 
@@ -246,6 +252,22 @@ public final class SampleService implements AutoCloseable {
         }
         MongoSessionStore sessions = MongoSessionStore.of(mongo.collection("sessions", Document.class));
         return TokenService.of(key, KeySet.of(key.verificationKey()), sessions, settings, clock);
+    }
+
+    /**
+     * The CORS policy of {@code COREKIT_AUTH_CORS_*}; unless origins are configured, the sample allows
+     * {@value #DEFAULT_CORS_ORIGIN}, where a front end under development usually runs (a service allows none unless
+     * told).
+     */
+    private static CorsPolicy corsPolicy(Config config, AuthSettings settings) {
+        if (config.resolve(AuthSettings.CORS_ALLOWED_ORIGINS).source() == Config.Source.DEFAULT) {
+            return CorsPolicy.builder()
+                    .allowOrigins(DEFAULT_CORS_ORIGIN)
+                    .allowCredentials(settings.corsAllowCredentials())
+                    .maxAge(settings.corsMaxAge())
+                    .build();
+        }
+        return CorsPolicy.of(settings);
     }
 
     /** Whether the storage answers: a stat of a key that need not exist. */
@@ -344,7 +366,13 @@ public final class SampleService implements AutoCloseable {
             return;
         }
         ContextExecutors.addShutdownHook("sample-shutdown", service::close);
-        LOG.info("serving on {} until stopped (Ctrl+C); try: curl -s {}/health", service.baseUri(), service.baseUri());
+        // On the narration's logger: a plain line a person reads, next to the walk-through.
+        LoggerFactory.getLogger(Walkthrough.class)
+                .info(
+                        "serving on {} until stopped (Ctrl+C); try: curl -s {}/health (samples/README.md lists every"
+                                + " route)",
+                        service.baseUri(),
+                        service.baseUri());
         service.awaitClose();
     }
 }

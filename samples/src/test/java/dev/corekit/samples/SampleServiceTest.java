@@ -335,6 +335,59 @@ class SampleServiceTest {
     }
 
     @Test
+    void aPreflightFromTheAllowedOriginIsAnsweredBeforeAuth() throws Exception {
+        HttpResponse<String> preflight = send(
+                "OPTIONS",
+                "/orders",
+                null,
+                "Origin",
+                SampleService.DEFAULT_CORS_ORIGIN,
+                "Access-Control-Request-Method",
+                "POST",
+                "Access-Control-Request-Headers",
+                "authorization, content-type");
+
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .contains(SampleService.DEFAULT_CORS_ORIGIN);
+        assertThat(preflight
+                        .headers()
+                        .firstValue("Access-Control-Allow-Methods")
+                        .orElseThrow())
+                .contains("POST");
+    }
+
+    @Test
+    void aPreflightFromAnotherOriginIsRefused() throws Exception {
+        HttpResponse<String> preflight = send(
+                "OPTIONS",
+                "/orders",
+                null,
+                "Origin",
+                "https://elsewhere.example",
+                "Access-Control-Request-Method",
+                "POST");
+
+        assertThat(preflight.statusCode()).isEqualTo(403);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .isEmpty();
+    }
+
+    @Test
+    void aBrowserAppMayReadTheRenewedTokenAndTheRequestId() throws Exception {
+        HttpResponse<String> response = asAda("GET", "/orders", null, "Origin", SampleService.DEFAULT_CORS_ORIGIN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin"))
+                .contains(SampleService.DEFAULT_CORS_ORIGIN);
+        assertThat(response.headers()
+                        .firstValue("Access-Control-Expose-Headers")
+                        .orElseThrow())
+                .containsIgnoringCase(Authenticator.RENEWED_ACCESS_TOKEN_HEADER)
+                .containsIgnoringCase("x-request-id");
+    }
+
+    @Test
     void aRefreshTokenWorksOnce() throws Exception {
         String refresh = login("grace").path("refreshToken").asText();
         String body = "{\"refreshToken\":\"" + refresh + "\"}";

@@ -26,13 +26,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scripted tour of the sample, over real HTTP ({@code java.net.http}) like any client: check health, log in,
- * create an order, attach a note to it (a private file) and fetch it through the signed URL
+ * send a browser's CORS preflight, create an order, attach a note to it (a private file) and fetch it through the signed URL
  * returned, read the order back until its {@code order.created} event was consumed, publish a product image (a public
  * file) and fetch its CDN URL, import
- * {@value #IMPORTED_ORDERS} orders in bulk (fanned out into page events) and wait until every page was handled, list
- * the orders one keyset page at a time, then print every record the create request produced, as a tree. Each step says
+ * {@value #IMPORTED_ORDERS} orders in bulk (fanned out into page events) and wait until every page was handled and
+ * every order confirmed, list the orders one keyset page at a time, then print every record the create request
+ * produced, as a tree. Each step says
  * what it sent and got; a step that gets an unexpected answer stops the tour with an error saying which step and what
  * came back.
+ *
+ * <p>The narration goes to its own logger ({@code dev.corekit.samples.walkthrough}), which the sample's
+ * {@code logback.xml} prints as plain lines on stderr, apart from the JSON records on stdout.
  *
  * <p>Each request carries its own {@code x-request-id} ({@code walkthrough-<step>-<random>}), which the service adopts
  * as the request id of its records: that is how a client, a support engineer or this tour finds them.
@@ -46,6 +50,8 @@ public final class Walkthrough {
     public static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
     /** How many orders the tour imports in bulk. */
     public static final int IMPORTED_ORDERS = 120;
+    /** The browser origin of the tour's CORS preflight: the one the sample allows unless configured. */
+    public static final String ORIGIN = "http://localhost:3000";
     /** The page size the tour lists orders with. */
     public static final int PAGE_SIZE = 50;
     /** The most pages the tour lists. */
@@ -101,6 +107,25 @@ public final class Walkthrough {
         LOG.info(
                 "    logged in as ada: a Bearer access token until {}, and a refresh token",
                 login.json().path("accessExpiresAt").asText());
+
+        HttpResponse<Void> preflight = http.send(
+                HttpRequest.newBuilder(base.resolve("/orders"))
+                        .timeout(Duration.ofSeconds(30))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", ORIGIN)
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "authorization, content-type")
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        LOG.info("[{}] OPTIONS /orders (CORS preflight from {}) -> {}", ++step, ORIGIN, preflight.statusCode());
+        if (preflight.statusCode() != 204) {
+            throw new IllegalStateException("walk-through step " + step + " (CORS preflight): got "
+                    + preflight.statusCode() + " instead of 204; is " + ORIGIN + " among the allowed origins?");
+        }
+        LOG.info(
+                "    answered before auth: Access-Control-Allow-Origin {}, methods {}",
+                preflight.headers().firstValue("Access-Control-Allow-Origin").orElse("(none)"),
+                preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("(none)"));
 
         Exchange created = send(
                 "create-order",
@@ -179,6 +204,8 @@ public final class Walkthrough {
         JsonNode imported = awaitImported(importId);
         LOG.info(
                 "    every page handled: {} succeeded, {} failed", imported.path("succeeded"), imported.path("failed"));
+        int confirmedOrders = awaitAllConfirmed(1 + IMPORTED_ORDERS);
+        LOG.info("    every imported order's order.created event consumed too: {} orders CONFIRMED", confirmedOrders);
 
         int count = 0;
         String cursor = null;
@@ -189,11 +216,16 @@ public final class Walkthrough {
             JsonNode page =
                     send("list-orders-page-" + ++pages, "GET", path, null, 200).json();
             count += page.path("orders").size();
+            long pageConfirmed = 0;
+            for (JsonNode order : page.path("orders")) {
+                pageConfirmed += "CONFIRMED".equals(order.path("status").asText()) ? 1 : 0;
+            }
             cursor = page.hasNonNull("next") ? page.path("next").asText() : null;
             LOG.info(
-                    "    page {}: {} orders, product names batch-loaded for the page; {}",
+                    "    page {}: {} orders ({} CONFIRMED), product names batch-loaded for the page; {}",
                     pages,
                     page.path("orders").size(),
+                    pageConfirmed,
                     cursor == null ? "the last page" : "a signed cursor leads to the next");
         } while (cursor != null && pages < MAX_PAGES);
 
@@ -205,12 +237,16 @@ public final class Walkthrough {
         LOG.info("--- the records of one request: x-request-id {} ---", created.requestId());
         RecordTree.lines(createRecords).forEach(line -> LOG.info("    {}", line));
         LOG.info("");
+        LOG.info("Where to look:");
         LOG.info(
-                "Where to look: every record is a JSON line on stdout (search for \"requestId\":\"{}\");",
+                "  - stdout: every record is a JSON line; this request's: grep '\"requestId\":\"{}\"'",
                 created.requestId());
+        LOG.info("    (./mvnw -q -Prun-sample package > records.jsonl keeps this narration on the terminal, records in"
+                + " the file)");
         LOG.info(
-                "with COREKIT_LOGGING_MONGODB_URI set they are also documents in MongoDB: find({requestId: \"{}\"}).",
+                "  - MongoDB, with COREKIT_LOGGING_MONGODB_URI set: db.operations.find({requestId: \"{}\"})",
                 created.requestId());
+        LOG.info("  - samples/README.md: what each route shows; -Dcorekit.sample.serve=true keeps the service running");
         LOG.info("=== walk-through done ===");
         return new Report(orderId, created.requestId(), createRecords, count);
     }
@@ -229,6 +265,39 @@ public final class Walkthrough {
                 throw new IllegalStateException("walk-through: the order.created event of order " + orderId
                         + " was not consumed within " + EVENT_TIMEOUT.toSeconds() + " s; is the broker up? "
                         + "GET /health says which dependency is down");
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+    }
+
+    /**
+     * Lists every order (quietly) until {@code expected} of them are CONFIRMED, for up to {@link #EVENT_TIMEOUT}: the
+     * service is quiet afterwards, so the records printed at the end are not interleaved with the import's.
+     */
+    private int awaitAllConfirmed(int expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
+        int rounds = 0;
+        while (true) {
+            rounds++;
+            int confirmed = 0;
+            String cursor = null;
+            int pages = 0;
+            do {
+                String path = "/orders?limit=100"
+                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+                JsonNode page = send("confirmations-" + rounds + "-" + ++pages, "GET", path, null, 200, false)
+                        .json();
+                for (JsonNode order : page.path("orders")) {
+                    confirmed += "CONFIRMED".equals(order.path("status").asText()) ? 1 : 0;
+                }
+                cursor = page.hasNonNull("next") ? page.path("next").asText() : null;
+            } while (cursor != null);
+            if (confirmed >= expected) {
+                return confirmed;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("walk-through: only " + confirmed + " of " + expected
+                        + " orders were confirmed within " + EVENT_TIMEOUT.toSeconds() + " s");
             }
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
