@@ -4,6 +4,7 @@ import dev.corekit.storage.Crc32c;
 import dev.corekit.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.zip.CRC32C;
@@ -24,6 +25,12 @@ import java.util.zip.CRC32C;
  * thread-safe: one upload, one thread.
  */
 public final class UploadSource {
+    /** The size a first part's buffer starts at when the length is not declared. */
+    public static final int FIRST_PART_BUFFER = 256 * 1024;
+
+    /** The most bytes asked of the stream at once, and checksummed while they are still in the CPU's cache. */
+    private static final int SLICE = 64 * 1024;
+
     private final String key;
     private final InputStream in;
     private final long declaredLength;
@@ -69,15 +76,18 @@ public final class UploadSource {
     public int read(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         int n = 0;
+        chunk.reset();
         if (pending >= 0 && length > 0) {
             buffer[offset] = (byte) pending;
+            chunk.update(pending);
             pending = -1;
             n = 1;
         }
         while (n < length && !atEnd) {
             int r;
             try {
-                r = in.read(buffer, offset + n, length - n);
+                // in slices, each checksummed as soon as it arrived, while its bytes are still in the CPU's cache
+                r = in.read(buffer, offset + n, Math.min(length - n, SLICE));
             } catch (IOException | RuntimeException e) {
                 throw failed(
                         "the stream failed after " + (size + n) + " bytes: "
@@ -87,14 +97,13 @@ public final class UploadSource {
             if (r < 0) {
                 atEnd = true;
             } else {
+                chunk.update(buffer, offset + n, r);
                 n += r;
                 if (declaredLength >= 0 && size + n > declaredLength) {
                     throw failed("the stream holds more than the declared " + declaredLength + " bytes", null);
                 }
             }
         }
-        chunk.reset();
-        chunk.update(buffer, offset, n);
         lastChunk = Crc32c.of((int) chunk.getValue());
         total = Crc32c.combine(total, lastChunk, n);
         size += n;
@@ -135,6 +144,55 @@ public final class UploadSource {
         }
         pending = next;
         return true;
+    }
+
+    /**
+     * One part of a multipart or resumable upload: the first {@code length} bytes of {@code buffer} and their CRC32C.
+     *
+     * @param buffer the bytes (only the first {@code length} count)
+     * @param length how many bytes of {@code buffer} the part holds
+     * @param crc32c the CRC32C of those bytes
+     */
+    public record Part(byte[] buffer, int length, Crc32c crc32c) {}
+
+    /**
+     * Reads the next part of up to {@code partSize} bytes: less only at the end of the stream (then
+     * {@link #hasMore()} is false). The buffer grows from {@value #FIRST_PART_BUFFER} bytes (or the declared length)
+     * as needed, so that a small upload never holds a whole part's worth of memory.
+     *
+     * @param reuse the buffer of the previous part, to fill again; null for the first part
+     * @param partSize the most bytes a part holds
+     * @throws StorageException with reason SOURCE_FAILED when the stream fails or breaks its declared length
+     */
+    public Part readPart(byte[] reuse, int partSize) {
+        if (partSize <= 0) {
+            throw new IllegalArgumentException("part size must be positive: " + partSize);
+        }
+        byte[] buffer = reuse;
+        if (buffer == null) {
+            buffer = new byte
+                    [declaredLength >= 0
+                            ? (int) Math.min(partSize, declaredLength)
+                            : Math.min(partSize, FIRST_PART_BUFFER)];
+        }
+        int length = 0;
+        Crc32c crc = Crc32c.EMPTY;
+        while (length < partSize) {
+            if (declaredLength >= 0 && size >= declaredLength) {
+                break; // hasMore() confirms the end, or finds the stream longer than declared
+            }
+            if (length == buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.min(partSize, Math.max(64 * 1024, buffer.length * 2)));
+            }
+            int wanted = buffer.length - length;
+            int read = read(buffer, length, wanted);
+            crc = Crc32c.combine(crc, lastChunk, read);
+            length += read;
+            if (read < wanted) {
+                break;
+            }
+        }
+        return new Part(buffer, length, crc);
     }
 
     /** The checksum of the bytes of the last {@link #read}. */

@@ -315,7 +315,9 @@ public abstract class StorageContract {
         SignedUrl url = files().signPut(key, "image/png", crc, Duration.ofMinutes(5));
 
         assertThat(url.method()).isEqualTo("PUT");
-        assertThat(url.headers()).containsValue("image/png").containsValue(crc.toBase64());
+        assertThat(url.headers().values())
+                .contains("image/png")
+                .anySatisfy(value -> assertThat(value).contains(crc.toBase64()));
         HttpResponse<byte[]> response = send(url, HttpRequest.BodyPublishers.ofByteArray(content), url.headers());
         assertThat(response.statusCode())
                 .as(new String(response.body(), StandardCharsets.UTF_8))

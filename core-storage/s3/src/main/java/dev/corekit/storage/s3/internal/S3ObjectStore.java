@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,8 +74,6 @@ public final class S3ObjectStore implements ObjectStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
 
     private static final int MAX_KEY_BYTES = 1024;
-    private static final int FIRST_BUFFER = 256 * 1024;
-    private static final int MIN_GROWTH = 64 * 1024;
     private static final int DELETE_BATCH = 1000;
     /** Error codes by which S3 and compatible stores say the body is not what its checksum or hash says. */
     private static final Set<String> BAD_BODY_CODES = Set.of(
@@ -189,31 +186,32 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public FileInfo write(ObjectWrite write) {
         UploadSource source = write.source();
-        Part first = readPart(source, null);
+        UploadSource.Part first = source.readPart(null, partSize);
         if (!source.hasMore()) {
             return putSingle(write, first);
         }
         return putMultipart(write, first);
     }
 
-    private FileInfo putSingle(ObjectWrite write, Part part) {
+    private FileInfo putSingle(ObjectWrite write, UploadSource.Part part) {
         String key = write.source().key();
         PutObjectRequest.Builder builder = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(write.objectKey())
                 .contentType(write.contentType())
                 .contentLength((long) part.length())
-                .checksumCRC32C(part.crc().toBase64());
+                .checksumCRC32C(part.crc32c().toBase64());
         write.cacheControl().ifPresent(builder::cacheControl);
         if (write.createOnly()) {
             builder.ifNoneMatch("*");
         }
         PutObjectRequest request = builder.build();
         int[] attempts = {0};
-        return uploading("s3-put", key, part.crc(), () -> {
+        return uploading("s3-put", key, part.crc32c(), () -> {
             if (attempts[0]++ > 0) {
                 // the previous attempt may have completed with its answer lost: never send a completed upload again
-                Optional<FileInfo> landed = landed(write.objectKey(), part.crc().toBase64(), part.length());
+                Optional<FileInfo> landed =
+                        landed(write.objectKey(), part.crc32c().toBase64(), part.length());
                 if (landed.isPresent()) {
                     return landed.get();
                 }
@@ -228,7 +226,7 @@ public final class S3ObjectStore implements ObjectStore {
         });
     }
 
-    private FileInfo putMultipart(ObjectWrite write, Part first) {
+    private FileInfo putMultipart(ObjectWrite write, UploadSource.Part first) {
         UploadSource source = write.source();
         String key = source.key();
         String objectKey = write.objectKey();
@@ -251,14 +249,14 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             List<CompletedPart> parts = new ArrayList<>();
             ByteArrayOutputStream partChecksums = new ByteArrayOutputStream();
-            Part part = first;
+            UploadSource.Part part = first;
             while (true) {
                 parts.add(uploadPart(key, objectKey, uploadId, parts.size() + 1, part));
-                partChecksums.writeBytes(part.crc().bytes());
+                partChecksums.writeBytes(part.crc32c().bytes());
                 if (!source.hasMore()) {
                     break;
                 }
-                part = readPart(source, part.buffer());
+                part = source.readPart(part.buffer(), partSize);
             }
             Crc32c whole = source.checksum();
             String expected = fullObject
@@ -271,20 +269,21 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    private CompletedPart uploadPart(String key, String objectKey, String uploadId, int number, Part part) {
+    private CompletedPart uploadPart(
+            String key, String objectKey, String uploadId, int number, UploadSource.Part part) {
         UploadPartRequest request = UploadPartRequest.builder()
                 .bucket(bucket)
                 .key(objectKey)
                 .uploadId(uploadId)
                 .partNumber(number)
                 .contentLength((long) part.length())
-                .checksumCRC32C(part.crc().toBase64())
+                .checksumCRC32C(part.crc32c().toBase64())
                 .build();
         // a part may be sent again: S3 keeps the last copy of each part number
         String etag = uploading(
                 "s3-upload-part",
                 key,
-                part.crc(),
+                part.crc32c(),
                 () -> client.uploadPart(
                                 request,
                                 RequestBody.fromContentProvider(
@@ -295,7 +294,7 @@ public final class S3ObjectStore implements ObjectStore {
         return CompletedPart.builder()
                 .partNumber(number)
                 .eTag(etag)
-                .checksumCRC32C(part.crc().toBase64())
+                .checksumCRC32C(part.crc32c().toBase64())
                 .build();
     }
 
@@ -404,36 +403,6 @@ public final class S3ObjectStore implements ObjectStore {
         return new FileInfo(
                 info.key(), info.size(), Optional.of(crc), info.contentType(), info.version(), info.lastModified());
     }
-
-    private Part readPart(UploadSource source, byte[] reuse) {
-        byte[] buffer = reuse;
-        if (buffer == null) {
-            long declared = source.declaredLength().orElse(-1);
-            buffer = new byte[declared >= 0 ? (int) Math.min(partSize, declared) : Math.min(partSize, FIRST_BUFFER)];
-        }
-        int length = 0;
-        Crc32c crc = Crc32c.EMPTY;
-        while (length < partSize) {
-            if (source.declaredLength().isPresent()
-                    && source.size() >= source.declaredLength().getAsLong()) {
-                break; // hasMore() confirms the end, or finds the stream longer than declared
-            }
-            if (length == buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.min(partSize, Math.max(MIN_GROWTH, buffer.length * 2)));
-            }
-            int wanted = buffer.length - length;
-            int read = source.read(buffer, length, wanted);
-            crc = Crc32c.combine(crc, source.lastChunkChecksum(), read);
-            length += read;
-            if (read < wanted) {
-                break;
-            }
-        }
-        return new Part(buffer, length, crc);
-    }
-
-    /** One part's bytes (the first {@code length} of {@code buffer}) and their checksum. */
-    private record Part(byte[] buffer, int length, Crc32c crc) {}
 
     // --- reads --------------------------------------------------------------------------------------------------
 
