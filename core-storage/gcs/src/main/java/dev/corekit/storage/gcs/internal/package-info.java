@@ -1,0 +1,2 @@
+/** Implementation of the GCS provider; not API. */
+package dev.corekit.storage.gcs.internal;
