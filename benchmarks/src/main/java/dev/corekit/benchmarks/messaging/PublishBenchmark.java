@@ -11,6 +11,7 @@ import dev.corekit.messaging.Messaging;
 import dev.corekit.messaging.PublishReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,9 @@ public class PublishBenchmark {
                 .publish(Broker.PING, new Broker.Ping(-1, Broker.TEXT))
                 .join();
         GetResponse captured = channel.basicGet(queue, true);
-        corekitProperties = captured.getProps();
+        Map<String, Object> sentHeaders = new HashMap<>(captured.getProps().getHeaders());
+        sentHeaders.remove("x-delivery-count"); // added by the quorum queue on delivery, not sent by corekit
+        corekitProperties = captured.getProps().builder().headers(sentHeaders).build();
         corekitBody = captured.getBody();
         rawConnection = Broker.raw(Broker.URI, "bench-raw-publisher");
         raw = rawConnection.createChannel();
@@ -184,6 +187,79 @@ public class PublishBenchmark {
         for (int i = 0; i < BATCH; i++) {
             outstanding.put(raw.getNextPublishSeqNo(), Boolean.TRUE);
             raw.basicPublish(exchange, Broker.PING.name(), corekitProperties, corekitBody);
+        }
+        synchronized (allConfirmed) {
+            while (!outstanding.isEmpty()) {
+                allConfirmed.wait(10_000);
+            }
+        }
+    }
+
+    /** Per-iteration sums of the time spent in each side of {@code rawBytesSplit}. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class BytesSplit {
+        public long bareNanos;
+        public long envelopeBodyNanos;
+        public long envelopePropertiesNanos;
+        public long headersOnlyNanos;
+        public long sameBytesNanos;
+        private int turn;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            bareNanos = 0;
+            envelopeBodyNanos = 0;
+            envelopePropertiesNanos = 0;
+            headersOnlyNanos = 0;
+            sameBytesNanos = 0;
+        }
+    }
+
+    /**
+     * Where the bytes of corekit's message cost the broker: the raw client alone, in rotating order, sending the bare
+     * payload with plain properties ({@code bareNanos}), corekit's envelope body with plain properties
+     * ({@code envelopeBodyNanos}), the bare payload with corekit's properties and headers
+     * ({@code envelopePropertiesNanos}), the bare payload with plain properties plus corekit's header table alone
+     * ({@code headersOnlyNanos}), and corekit's whole message ({@code sameBytesNanos}).
+     */
+    @Benchmark
+    @OperationsPerInvocation(5 * BATCH)
+    public void rawBytesSplit(BytesSplit split) throws Exception {
+        AMQP.BasicProperties plain = new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .build();
+        AMQP.BasicProperties headersOnly =
+                plain.builder().headers(corekitProperties.getHeaders()).build();
+        byte[] bare = mapper.writeValueAsBytes(new Broker.Ping(sequence, Broker.TEXT));
+        int first = split.turn++ % 5;
+        for (int k = 0; k < 5; k++) {
+            int side = (first + k) % 5;
+            long start = System.nanoTime();
+            if (side == 0) {
+                rawBatch(plain, bare);
+                split.bareNanos += System.nanoTime() - start;
+            } else if (side == 1) {
+                rawBatch(plain, corekitBody);
+                split.envelopeBodyNanos += System.nanoTime() - start;
+            } else if (side == 2) {
+                rawBatch(corekitProperties, bare);
+                split.envelopePropertiesNanos += System.nanoTime() - start;
+            } else if (side == 3) {
+                rawBatch(headersOnly, bare);
+                split.headersOnlyNanos += System.nanoTime() - start;
+            } else {
+                rawBatch(corekitProperties, corekitBody);
+                split.sameBytesNanos += System.nanoTime() - start;
+            }
+        }
+    }
+
+    private void rawBatch(AMQP.BasicProperties properties, byte[] body) throws Exception {
+        for (int i = 0; i < BATCH; i++) {
+            outstanding.put(raw.getNextPublishSeqNo(), Boolean.TRUE);
+            raw.basicPublish(exchange, Broker.PING.name(), properties, body);
         }
         synchronized (allConfirmed) {
             while (!outstanding.isEmpty()) {
