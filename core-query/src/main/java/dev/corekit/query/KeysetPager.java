@@ -130,7 +130,7 @@ public final class KeysetPager<T> {
         return new Page<>(List.copyOf(items), next);
     }
 
-    /** The sort in force, with the {@code _id} tie-breaker. */
+    /** The sort in force, with the {@code _id} tie-breaker (in the direction of the last sort field). */
     public BsonDocument sort() {
         return sort.clone();
     }
@@ -182,16 +182,19 @@ public final class KeysetPager<T> {
             throw new IllegalArgumentException("a keyset pager needs a sort, e.g. Sorts.descending(\"createdAt\")");
         }
         BsonDocument stable = new BsonDocument();
+        int lastDirection = 1;
         for (Map.Entry<String, BsonValue> entry : sort.entrySet()) {
             BsonValue direction = entry.getValue();
             if (!direction.isNumber() || Math.abs(direction.asNumber().doubleValue()) != 1.0) {
                 throw new IllegalArgumentException("keyset sort field " + entry.getKey()
                         + " must be ascending (1) or descending (-1), got " + direction);
             }
-            stable.append(entry.getKey(), new BsonInt32(direction.asNumber().intValue()));
+            lastDirection = direction.asNumber().intValue();
+            stable.append(entry.getKey(), new BsonInt32(lastDirection));
         }
         if (!stable.containsKey("_id")) {
-            stable.append("_id", new BsonInt32(1));
+            // in the direction of the last sort field: descending createdAt pages on (createdAt < c) or (= c, _id < i)
+            stable.append("_id", new BsonInt32(lastDirection));
         }
         return stable;
     }
@@ -242,7 +245,10 @@ public final class KeysetPager<T> {
             return this;
         }
 
-        /** The order, ascending or descending per field; {@code _id} is added as the last tie-breaker. Required. */
+        /**
+         * The order, ascending or descending per field; {@code _id} is added as the last tie-breaker, in the direction of
+         * the last field. Required.
+         */
         public Builder<T> sort(Bson sort) {
             this.sort = Objects.requireNonNull(sort, "sort");
             return this;
