@@ -22,7 +22,7 @@ import org.bson.BsonDocument;
  *     stage such as {@code $group}
  * @param indexName the index an index stage reads, or null
  * @param keyPattern that index's key pattern ({@code {customerId: 1, createdAt: -1}}), or null
- * @param shard the shard this subtree ran on, or null
+ * @param shard the shard this stage ran on (set on every stage of a shard's subtree), or null outside a sharded plan
  * @param children the stages feeding this one
  */
 public record PlanNode(String stage, String indexName, String keyPattern, String shard, List<PlanNode> children) {
@@ -39,7 +39,9 @@ public record PlanNode(String stage, String indexName, String keyPattern, String
     }
 
     /**
-     * The normalized winning plan of an {@code explain} reply, whatever its shape.
+     * The normalized winning plan of an {@code explain} reply, whatever its shape. Inside a known shape, a stage that
+     * names no stage (neither {@code stage} nor {@code nodeType}) is kept as {@code (unknown)} rather than refused,
+     * so that a plan from a newer server still normalizes; a checker finds no index stage in it.
      *
      * @throws IllegalArgumentException when {@code explain} is no explain reply of a shape corekit knows, naming the
      *     top-level fields it has
@@ -75,12 +77,12 @@ public record PlanNode(String stage, String indexName, String keyPattern, String
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();
-        render(out);
+        render(out, null);
         return out.toString();
     }
 
-    private void render(StringBuilder out) {
-        if (shard != null) {
+    private void render(StringBuilder out, String parentShard) {
+        if (shard != null && !shard.equals(parentShard)) {
             out.append(shard).append(": ");
         }
         out.append(stage);
@@ -93,7 +95,7 @@ public record PlanNode(String stage, String indexName, String keyPattern, String
                 if (i > 0) {
                     out.append(", ");
                 }
-                children.get(i).render(out);
+                children.get(i).render(out, shard);
             }
             out.append(')');
         }

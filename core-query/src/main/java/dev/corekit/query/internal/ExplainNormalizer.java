@@ -94,13 +94,13 @@ public final class ExplainNormalizer {
                 continue;
             }
             if (name.equals("$cursor") && document.get(name).isDocument()) {
-                PlanNode inner = explain(document.getDocument(name), null, depth + 1);
+                PlanNode inner = explain(document.getDocument(name), shard, depth + 1);
                 if (inner != null) {
-                    current = current == null ? inner : new PlanNode("$cursor", null, null, null, List.of(inner));
+                    current = current == null ? inner : new PlanNode("$cursor", null, null, shard, List.of(inner));
                 }
                 continue;
             }
-            current = new PlanNode(name, null, null, null, current == null ? List.of() : List.of(current));
+            current = new PlanNode(name, null, null, shard, current == null ? List.of() : List.of(current));
         }
         if (current == null) {
             return null;
@@ -137,19 +137,19 @@ public final class ExplainNormalizer {
         for (String field : CHILD_FIELDS) {
             BsonDocument child = document(stage, field);
             if (child != null) {
-                children.add(plan(child, null, depth + 1));
+                children.add(plan(child, shard, depth + 1));
             }
         }
         BsonValue inputStages = stage.get("inputStages");
         if (inputStages != null && inputStages.isArray()) {
             for (BsonValue child : inputStages.asArray()) {
                 if (child.isDocument()) {
-                    children.add(plan(child.asDocument(), null, depth + 1));
+                    children.add(plan(child.asDocument(), shard, depth + 1));
                 }
             }
         }
         if (queryPlan != null) {
-            children.add(plan(queryPlan, null, depth + 1));
+            children.add(plan(queryPlan, shard, depth + 1));
         }
         BsonValue shards = stage.get("shards");
         if (shards != null && shards.isArray()) {
