@@ -347,7 +347,7 @@ public final class IndexDeclaration {
 
         private Builder key(String field, BsonValue type) {
             Objects.requireNonNull(field, "field");
-            if (field.isEmpty() || field.startsWith("$") && !field.equals("$**")) {
+            if (field.isBlank() || field.startsWith("$") && !field.equals("$**")) {
                 throw new IllegalArgumentException("'" + field + "' is not a field to index");
             }
             if (keys.containsKey(field)) {
@@ -382,13 +382,26 @@ public final class IndexDeclaration {
             return this;
         }
 
-        /** A TTL index: documents expire this long after the date in the (single) key field. */
+        /**
+         * A TTL index: documents expire this long after the date in the (single) key field. A fraction of a second is
+         * rounded up to the next second.
+         *
+         * @throws IllegalArgumentException when {@code duration} is not positive or longer than 2,147,483,647
+         *     seconds (what MongoDB can store)
+         */
         public Builder expireAfter(Duration duration) {
             Objects.requireNonNull(duration, "duration");
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("expireAfter must be positive, got " + duration);
             }
-            this.expireAfterSeconds = duration.toSeconds();
+            // MongoDB stores expireAfterSeconds as a 32-bit integer; a fraction of a second is rounded up, never down
+            // to 0 (which would expire every document at once).
+            long seconds = duration.getSeconds() + (duration.getNano() > 0 ? 1 : 0);
+            if (seconds > Integer.MAX_VALUE || seconds < 0) {
+                throw new IllegalArgumentException("expireAfter must be at most " + Integer.MAX_VALUE
+                        + " seconds (MongoDB's limit), got " + duration);
+            }
+            this.expireAfterSeconds = seconds;
             return this;
         }
 
