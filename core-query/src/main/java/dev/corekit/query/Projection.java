@@ -58,6 +58,10 @@ public final class Projection<R extends Record> implements Bson {
         Objects.requireNonNull(type, "type");
         List<String> fields = new ArrayList<>();
         collect(type, "", fields, 0);
+        if (fields.isEmpty()) {
+            throw new IllegalArgumentException(type.getSimpleName() + " reads no field: its projection would be"
+                    + " {_id: 0}, which excludes _id and ships every other field of every document");
+        }
         BsonDocument document = new BsonDocument();
         boolean hasId = false;
         for (String field : fields) {
