@@ -45,16 +45,21 @@ import org.bson.conversions.Bson;
  *       a key with no document is an explicit {@link Optional#empty()} (and listed by {@link Loaded#missing()}), never
  *       a shorter list.
  *   <li>Round trips: {@code ⌈k / maxBatchSize⌉} for {@code k} distinct keys not already in the scope's cache, however
- *       many times or in whatever order they are asked for. A key asked for twice is queried once.
+ *       many times or in whatever order they are asked for. A key asked for twice is queried once. One exception: the
+ *       stored-type check below costs one more round trip, after a load that found none of its keys, until the check
+ *       has run once against a stored key (so at most once per loader, unless the collection holds no document with
+ *       the key field yet, when each such load checks again).
  *   <li>A load dispatches every key queued so far with {@link LoadScope#prime} together with its own: a key is never
  *       left waiting for a dispatch that nobody triggers (the hang of java-dataloader#54 cannot happen).
  *   <li>The cache belongs to one {@link LoadScope} and dies with it: open a scope per request or unit of work. A
  *       closed scope refuses further loads.
  *   <li>The key field maps each key to at most one document (an {@code _id}, a unique field); a second document for
  *       the same key is an error, not a silent pick. For one-to-many, use a query.
- *   <li>Keys are checked against the key type: a key of another type fails at once, and when no key at all is found
- *       the loader checks once whether the stored key field has another type (a {@code String} key for
- *       {@code ObjectId} ids matches nothing, silently, in a plain {@code $in}).
+ *   <li>Keys are checked against the key type: a key of another type (or {@code null}) fails at once, before any
+ *       query, and when no key at all is found the loader checks once whether the stored key field has another type
+ *       (a {@code String} key for {@code ObjectId} ids matches nothing, silently, in a plain {@code $in}): an
+ *       {@link IllegalArgumentException} naming the field, its stored BSON type ({@code OBJECT_ID}) and the key
+ *       type.
  * </ul>
  *
  * <p><b>Counter-example</b> (what this replaces):
@@ -237,7 +242,8 @@ public final class BatchLoader<K, V> {
 
         /**
          * The documents for {@code keys}, in their order, missing ones explicit. Sends every queued key and these, in
-         * {@code ⌈uncached / maxBatchSize⌉} queries.
+         * {@code ⌈uncached / maxBatchSize⌉} queries (plus the stored-type check of {@link BatchLoader} when none is
+         * found).
          */
         public synchronized Loaded<K, V> loadAll(Collection<? extends K> keys) {
             ensureOpen();
@@ -405,8 +411,10 @@ public final class BatchLoader<K, V> {
         }
 
         /**
-         * The most keys per query; unset, {@code corekit.query.max-batch-size} as the process's environment sets it
-         * ({@link QuerySettings#DEFAULT_MAX_BATCH_SIZE} by default).
+         * The most keys per query, from 1 to 10,000; unset, {@code corekit.query.max-batch-size} as the process's
+         * environment sets it ({@link QuerySettings#DEFAULT_MAX_BATCH_SIZE} by default).
+         *
+         * @throws IllegalArgumentException when {@code maxBatchSize} is outside 1 to 10,000
          */
         public Builder<K, V> maxBatchSize(int maxBatchSize) {
             if (maxBatchSize < 1 || maxBatchSize > 10_000) {
@@ -422,7 +430,10 @@ public final class BatchLoader<K, V> {
             return this;
         }
 
-        /** Loads only these fields (the key field is added to an inclusion projection). */
+        /**
+         * Loads only these fields (the key field is added to an inclusion projection; a projection that excludes the
+         * key field is refused by {@link #build()}).
+         */
         public Builder<K, V> projection(Bson projection) {
             this.projection = Objects.requireNonNull(projection, "projection");
             return this;
@@ -432,7 +443,7 @@ public final class BatchLoader<K, V> {
          * Builds the loader.
          *
          * @throws IllegalArgumentException when the collection's codec registry cannot encode the key type or decode
-         *     the document class
+         *     the document class, or the projection excludes the key field
          * @throws dev.corekit.config.InvalidSettingException when the batch size comes from an invalid environment
          */
         public BatchLoader<K, V> build() {

@@ -78,8 +78,18 @@ public final class BatchKeys {
                 cause);
     }
 
-    /** An inclusion projection gets the key field added; an exclusion projection is left as it is. */
+    /**
+     * An inclusion projection gets the key field added; an exclusion projection is left as it is.
+     *
+     * @throws IllegalArgumentException when the projection excludes the key field itself: no loaded document could
+     *     be matched to its key
+     */
     public static BsonDocument withKeyField(BsonDocument projection, String keyField) {
+        BsonValue excluded = projection.get(keyField);
+        if (excluded != null && isFalse(excluded) && !keyField.equals("_id")) {
+            throw new IllegalArgumentException("the batch loader's projection " + projection.toJson()
+                    + " excludes its key field " + keyField + ": loaded documents could not be matched to their keys");
+        }
         BsonValue id = projection.get("_id");
         if (keyField.equals("_id") && id != null && isFalse(id)) {
             BsonDocument copy = projection.clone();
