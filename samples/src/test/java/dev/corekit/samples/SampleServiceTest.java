@@ -46,6 +46,12 @@ class SampleServiceTest {
     static final String TWO_TEAS_AND_A_MUG =
             "{\"items\":[{\"sku\":\"TEA-GREEN\",\"quantity\":2},{\"sku\":\"MUG\",\"quantity\":1}]}";
     static final TestClock CLOCK = new TestClock();
+    /**
+     * The exchange the tests publish to: not corekit's default, so that the queues of a sample run on the same broker
+     * (durable, bound on the default exchange) never receive the tests' events, which name orders they cannot know.
+     */
+    static final String TEST_EXCHANGE = "orders-sample-test.events";
+
     static SampleService service;
     static GlobalRecorder.Installed recorder;
     static String ada;
@@ -57,7 +63,7 @@ class SampleServiceTest {
         ada = login("ada").path("accessToken").asText();
     }
 
-    /** Embedded MongoDB, RabbitMQ on localhost, and a service name (so queues) of this run only. */
+    /** Embedded MongoDB, RabbitMQ on localhost, a service name (so queues) of this run only, the tests' exchange. */
     static Config config() {
         Path files;
         try {
@@ -68,7 +74,8 @@ class SampleServiceTest {
         return Config.defaultsOnly()
                 .with(SampleSettings.PORT, 0)
                 .with(StorageSettings.LOCAL_ROOT, files)
-                .with(MessagingSettings.PRODUCER, "orders-sample-test-" + TraceIds.newSpanId());
+                .with(MessagingSettings.PRODUCER, "orders-sample-test-" + TraceIds.newSpanId())
+                .with(MessagingSettings.EXCHANGE, TEST_EXCHANGE);
     }
 
     /** Reads {@code path} as ada until {@code done} holds for its JSON, for up to 20 s. */
@@ -156,7 +163,8 @@ class SampleServiceTest {
 
         // A second delivery of the same event, as a re-sent publish or a broker redelivery would make.
         try (Messaging broker = Messaging.connect(
-                        MessagingSettings.custom(Config.defaultsOnly()).build());
+                        MessagingSettings.custom(Config.defaultsOnly().with(MessagingSettings.EXCHANGE, TEST_EXCHANGE))
+                                .build());
                 Scope scope = CallContext.newRequest()
                         .withRequestId("req-sample-again")
                         .activate()) {
