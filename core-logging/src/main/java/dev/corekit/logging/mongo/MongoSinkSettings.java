@@ -20,17 +20,21 @@ import org.slf4j.event.Level;
  * MongoSinkSettings settings = MongoSinkSettings.custom().retention(Duration.ofDays(7)).build();
  * }</pre>
  *
- * @param retention how long records are kept (a TTL index on the collection)
+ * <p>Every value is checked when the settings are loaded, and a bad one fails there with the key, the value, its source
+ * and what is allowed ({@link dev.corekit.config.InvalidSettingException}). The ranges below are those of the public
+ * {@link Setting} constants.
+ *
+ * @param retention how long records are kept (a TTL index on the collection): 1 hour to 3650 days
  * @param mongodbUri where the sink writes; empty means no MongoDB sink
- * @param mongodbDatabase the database of the collection
- * @param mongodbCollection the one collection all records go to
- * @param queueCapacity records buffered before WARN+ spill to disk and lower levels are dropped
- * @param batchSize records per bulk write
+ * @param mongodbDatabase the database of the collection: 1-64 characters, none of {@code /\. "$} or NUL
+ * @param mongodbCollection the one collection all records go to: 1-64 characters, none of {@code /\. "$} or NUL
+ * @param queueCapacity records buffered before WARN+ spill to disk and lower levels are dropped: 64 to 16,777,216
+ * @param batchSize records per bulk write: 1 to 100,000, and at most {@code queueCapacity}
  * @param spillDirectory where WARN+ records go while the buffer is full, replayed in order on recovery
  * @param spillMaxMb at most this many MiB of spill files in {@code spillDirectory}; beyond it WARN+ records are
- *     dropped and counted like lower levels, so a long outage cannot fill the disk
+ *     dropped and counted like lower levels, so a long outage cannot fill the disk: 1 to 1,048,576
  * @param shutdownDrainTimeout how long closing the sink (at JVM shutdown) waits to write what is queued and to replay
- *     spill files
+ *     spill files: 0 to 5 minutes
  * @param persistLevel the lowest level of ordinary log events that Corekit's Logback appender persists (operation
  *     records are always persisted)
  */
