@@ -16,6 +16,7 @@ import java.util.Map;
 import org.bson.Document;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
+import org.bson.types.Decimal128;
 
 /**
  * Maps records to the one document schema of the operation collection (documented on {@code MongoSink}) and documents
@@ -154,7 +155,7 @@ public final class RecordDocuments {
             return capped(text);
         }
         if (value instanceof BigDecimal decimal) {
-            return decimal.precision() <= MAX_DECIMAL_DIGITS ? decimal : decimal.toString();
+            return decimal(decimal);
         }
         if (value instanceof BigInteger integer) {
             return integer.bitLength() < 64 ? (Object) integer.longValue() : integer.toString();
@@ -173,6 +174,22 @@ public final class RecordDocuments {
         }
         String text = value.toString();
         return text == null ? LogRecord.NULL_MARKER : capped(text);
+    }
+
+    /**
+     * A decimal as the BSON decimal when one holds it exactly, otherwise as its exact decimal string: Decimal128 holds
+     * at most 34 significant digits and exponents from -6176 to 6111, and refuses anything else only when the document
+     * is encoded, which would take the whole record down.
+     */
+    private static Object decimal(BigDecimal decimal) {
+        if (decimal.precision() > MAX_DECIMAL_DIGITS) {
+            return decimal.toString();
+        }
+        try {
+            return new Decimal128(decimal);
+        } catch (NumberFormatException e) {
+            return decimal.toString();
+        }
     }
 
     /** A storable key: its text ({@value LogRecord#NULL_MARKER} for null), made storable by {@link #storableKey}. */
