@@ -71,11 +71,13 @@ import org.slf4j.event.Level;
  *       so a STARTED arriving late (a replayed spill) never overwrites a completion. Events are inserted; a duplicate
  *       key (a record replayed twice) counts as written.
  *   <li>Any record can be stored: a value whose {@code toString()} throws is stored as
- *       {@code (unprintable: <type>)}, a null attribute value as {@code (null)}, and a record whose stages or error
- *       cannot even be read keeps its identifying fields plus {@code unreadable}. Records made by a {@code Recorder}
+ *       {@code (unprintable: <type>)}, a null attribute value as {@code (null)}, a number no BSON number holds
+ *       exactly (an integer beyond 64 bits; a decimal beyond Decimal128's 34 digits or exponent range) as its exact
+ *       decimal string, and a record whose stages or error cannot even be read keeps its identifying fields plus {@code unreadable}. Records made by a {@code Recorder}
  *       never need this (it snapshots values safely); records built by hand might.
  *   <li>MongoDB unreachable: the writer retries the same batch with exponential backoff (100 ms doubling to 5 s, up to
- *       20 % jitter) while callers keep queueing. When the queue is full, WARN and ERROR records are appended to a
+ *       20 % jitter) while callers keep queueing (idle work between batches, such as a drop report, makes one attempt and
+ *       waits for the next successful write). When the queue is full, WARN and ERROR records are appended to a
  *       spill file in {@link MongoSinkSettings#spillDirectory()} — the one case where the caller's thread does I/O,
  *       under one short lock — and lower levels are dropped and counted exactly per level. Spill files are bounded by
  *       {@link MongoSinkSettings#spillMaxMb()}: once the directory holds that much, WARN+ records are dropped and
@@ -87,7 +89,8 @@ import org.slf4j.event.Level;
  *       unsynced lines. The open file is locked, so sinks sharing the directory never replay each other's open file.
  *   <li>Replay: after a successful write, at start (a previous process's leftovers) and at close (see below), spill
  *       files are written oldest first through the same upsert rules, each deleted only once all of its records are
- *       written.
+ *       written. While MongoDB is up the directory is looked at again every few seconds, so that a file another sink
+ *       sharing it held open (never replayed while open) is replayed soon after that sink closes.
  *   <li>Drops are reported exactly: once writes succeed again, a {@link LogRecord.Kind#DROPS} record with the counts
  *       per level since the last report is written the same way; {@link #stats()} has the running totals.
  *   <li>{@link #flush()} returns once every record queued before it was called is acknowledged by MongoDB (or refused
@@ -111,9 +114,9 @@ import org.slf4j.event.Level;
  *
  * Every {@link #stats()} snapshot is consistent: {@code accepted == written + rejected + spilled + dropped + queueDepth
  * + inFlight} ({@link Stats}), also while the writer is in the middle of a batch, because every move of a queued
- * record and the snapshot itself happen under one lock that callers never take. The only exception is a caller inside
- * {@code accept} on the full-queue path at that very moment: its record is already counted as accepted and not yet as
- * spilled or dropped, so {@code accepted} can run ahead by one per such caller, never behind. {@code rejected} counts
+ * record and the snapshot itself happen under one lock that callers never take, also while callers overflow a full
+ * queue: a caller on the full-queue path counts and settles its record under the shared side of a second lock, whose
+ * exclusive side the snapshot holds (a snapshot may wait for a spill append in progress). {@code rejected} counts
  * records the server refused one by one (never seen in normal operation; logged).
  */
 public final class MongoSink implements Sink {

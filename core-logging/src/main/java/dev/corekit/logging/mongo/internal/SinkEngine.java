@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.StampedLock;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +38,11 @@ import org.slf4j.event.Level;
  * Internal; its behaviour is documented on {@link MongoSink}.
  *
  * <p>Accounting: {@code accepted == written + rejected + spilled + dropped + queued + in flight} in every
- * {@link #stats()} snapshot once no caller is inside {@link #accept} (a caller inside it can only make {@code accepted}
- * run ahead by its one record, and only on the full-queue path). Why it holds: a record queued by a caller is counted as
- * accepted and as queued by one and the same compare-and-set (the queue's producer index); every other transition of a
- * queued record (taken into a batch, settled as written, rejected, spilled or dropped) happens under {@link #handoff},
- * which {@link #stats()} holds while it reads. A record that does not go to the queue is counted in
- * {@link #overflowAccepted} before it is spilled or dropped, and that counter is read last.
+ * {@link #stats()} snapshot, exactly. Why it holds: a record queued by a caller is counted as accepted and as queued by
+ * one and the same compare-and-set (the queue's producer index); every other transition of a queued record (taken into
+ * a batch, settled as written, rejected, spilled or dropped) happens under {@link #handoff}, which {@link #stats()}
+ * holds while it reads. A record that does not go to the queue is counted in {@link #overflowAccepted} and spilled or
+ * dropped under the shared side of {@link #overflowing}, whose exclusive side {@link #stats()} holds too.
  */
 public final class SinkEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MongoSink.class);
@@ -72,6 +72,13 @@ public final class SinkEngine {
 
     /** Records accepted that never entered the queue (full, or closing): counted before they are settled. */
     private final AtomicLong overflowAccepted = new AtomicLong();
+
+    /**
+     * Held shared by every caller on the full-queue path while it counts and settles its record, and exclusively by
+     * {@link #stats()}: without it a snapshot taken while callers overflow could count a record as accepted and not
+     * yet as spilled or dropped, once per record a caller finished while the snapshot was being read.
+     */
+    private final StampedLock overflowing = new StampedLock();
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -103,6 +110,8 @@ public final class SinkEngine {
     // Writer thread only: the queue is drained and close() lets the writer replay within the drain deadline.
     private boolean finishing;
     private long nextMaintenance;
+    // Writer thread only: when maintain() last listed the spill directory.
+    private long lastDirectoryLook = System.nanoTime();
     private final AtomicLong replayedAtClose = new AtomicLong();
     private final AtomicLong filesReplayedAtClose = new AtomicLong();
     private MongoSink.ShutdownReport report;
@@ -148,8 +157,13 @@ public final class SinkEngine {
             }
             return;
         }
-        overflowAccepted.incrementAndGet();
-        overflow(record);
+        long stamp = overflowing.readLock();
+        try {
+            overflowAccepted.incrementAndGet();
+            overflow(record);
+        } finally {
+            overflowing.unlockRead(stamp);
+        }
     }
 
     /** Settles one record that no write will take: WARN+ to the spill file, the rest counted. Never throws. */
@@ -225,30 +239,40 @@ public final class SinkEngine {
     /** A consistent snapshot of the counters (see the accounting rule above). */
     public MongoSink.Stats stats() {
         synchronized (handoff) {
-            Map<Level, Long> perLevel = new EnumMap<>(Level.class);
-            for (Level level : LEVELS) {
-                perLevel.put(level, dropped.get(level.ordinal()));
+            long stamp = overflowing.writeLock();
+            try {
+                return snapshot();
+            } finally {
+                overflowing.unlockWrite(stamp);
             }
-            long writtenNow = written.get();
-            long rejectedNow = rejected.get();
-            long spilledNow = spilled.get();
-            int inFlightNow = inFlight == null ? 0 : inFlight.size();
-            long taken = queue.taken();
-            long offered = queue.offered();
-            // Read last: a caller counts here before it spills or drops, so every spill or drop read above is in it.
-            long overflowed = overflowAccepted.get();
-            return new MongoSink.Stats(
-                    offered + overflowed,
-                    writtenNow,
-                    rejectedNow,
-                    spilledNow,
-                    replayed.get(),
-                    perLevel,
-                    (int) Math.max(0, offered - taken),
-                    inFlightNow,
-                    dropReports.get(),
-                    closed ? MongoSink.State.CLOSED : state);
         }
+    }
+
+    /** The counters, read while no record moves: under handoff, with no caller on the full-queue path. */
+    private MongoSink.Stats snapshot() {
+        Map<Level, Long> perLevel = new EnumMap<>(Level.class);
+        for (Level level : LEVELS) {
+            perLevel.put(level, dropped.get(level.ordinal()));
+        }
+        long writtenNow = written.get();
+        long rejectedNow = rejected.get();
+        long spilledNow = spilled.get();
+        int inFlightNow = inFlight == null ? 0 : inFlight.size();
+        long taken = queue.taken();
+        long offered = queue.offered();
+        // No caller is on the full-queue path (stats() holds overflowing): each record counted here is settled above.
+        long overflowed = overflowAccepted.get();
+        return new MongoSink.Stats(
+                offered + overflowed,
+                writtenNow,
+                rejectedNow,
+                spilledNow,
+                replayed.get(),
+                perLevel,
+                (int) Math.max(0, offered - taken),
+                inFlightNow,
+                dropReports.get(),
+                closed ? MongoSink.State.CLOSED : state);
     }
 
     /**
@@ -449,7 +473,7 @@ public final class SinkEngine {
             // Always look: another process on this directory may have left files since this one started.
             replay();
             if (!pastDrainDeadline()) {
-                reportDrops();
+                reportDrops(true);
             }
         } catch (RuntimeException e) {
             LOG.error("MongoDB log sink: replay at close failed; the spill files stay for the next start", e);
@@ -560,8 +584,9 @@ public final class SinkEngine {
                 if (closing && System.nanoTime() + wait - drainDeadline > 0) {
                     return -1;
                 }
+                logSpillError(); // a full spill directory must be said during the outage, not after it
                 Thread.interrupted(); // a stale interrupt would fail the next attempt at once
-                LockSupport.parkNanos(wait);
+                backOff(wait);
                 backoff = Math.min(backoff * 2, tuning.maxBackoff().toNanos());
                 attempt++;
                 if (attempt % 20 == 0) {
@@ -588,6 +613,27 @@ public final class SinkEngine {
         }
     }
 
+    /**
+     * Waits out one backoff. flush() and callers unpark the writer to hurry a write along; while MongoDB is down that
+     * must not cut the backoff short, or a caller flushing in a loop would hammer it with attempts. Only close() does.
+     */
+    private void backOff(long nanos) {
+        long until = System.nanoTime() + nanos;
+        long left;
+        while (!closing && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            Thread.interrupted(); // only close() interrupts the writer, and it sets closing first
+        }
+    }
+
+    /** Logs the last spill failure of callers (who never log), on the writer thread. */
+    private void logSpillError() {
+        String spillError = spill.takeLastError();
+        if (spillError != null) {
+            LOG.error("{}", spillError);
+        }
+    }
+
     private void up() {
         if (state == MongoSink.State.RETRYING) {
             LOG.info("MongoDB reachable again for log records");
@@ -600,10 +646,7 @@ public final class SinkEngine {
      * at once; while idle, after a failure, it waits {@link Tuning#maintenanceRetry()} before trying again.
      */
     private void maintain(boolean afterWrite) {
-        String spillError = spill.takeLastError();
-        if (spillError != null) {
-            LOG.error("{}", spillError);
-        }
+        logSpillError();
         if (closing) {
             return;
         }
@@ -621,25 +664,53 @@ public final class SinkEngine {
             ok = false;
             LOG.debug("cannot create log indexes yet: {}", e.toString());
         }
-        if (spill.pending()) {
+        // Besides its own spills, look again now and then: another sink sharing the directory may have closed the file
+        // it held open (never replayed while it was open) or left one since the last look.
+        if (spill.pending()
+                || (state == MongoSink.State.UP
+                        && now - lastDirectoryLook - tuning.maintenanceRetry().toNanos() >= 0)) {
+            lastDirectoryLook = now;
             ok &= replay();
         }
-        reportDrops();
+        ok &= reportDrops(false);
         nextMaintenance = ok ? now : now + tuning.maintenanceRetry().toNanos();
     }
 
-    /** Writes a DROPS record for the drops not yet reported, through the normal bulk write path. */
-    private void reportDrops() {
+    /**
+     * Writes a DROPS record for the drops not yet reported, through the normal bulk write path. Between batches it makes
+     * one attempt ({@code retry} false): while MongoDB is unreachable the writer retries the batch it holds, never the
+     * report, so that the queue keeps draining into the retried batch. A report that cannot be written gives its counts
+     * back, to be reported after the next successful write; while closing it is spilled instead, for the next start.
+     * False when MongoDB could not be reached.
+     */
+    private boolean reportDrops(boolean retry) {
         LogRecord drops = dropRecord();
         if (drops == null) {
-            return;
+            return true;
         }
-        long failed = write(WriteModels.of(List.of(RecordDocuments.toDocument(drops))), true);
-        if (failed < 0) {
-            spill.append(RecordDocuments.toDocument(drops)); // closing with MongoDB down: the next start replays it
-        } else {
+        Document doc = RecordDocuments.toDocument(drops);
+        long failed = write(WriteModels.of(List.of(doc)), retry);
+        if (failed >= 0) {
             dropReports.incrementAndGet();
+            return true;
         }
+        if (closing) {
+            spill.append(doc); // closing with MongoDB down: the next start replays it
+        } else {
+            giveBack(drops);
+        }
+        return false;
+    }
+
+    /** Puts the counts of a drop report that could not be written back among the unreported drops. */
+    private void giveBack(LogRecord drops) {
+        for (Level level : LEVELS) {
+            if (drops.attributes().get("dropped." + level.name()) instanceof Number n) {
+                unreported.addAndGet(level.ordinal(), n.longValue());
+            }
+        }
+        long since = drops.startedAt().toEpochMilli();
+        firstUnreportedDrop.accumulateAndGet(since, (now, was) -> now == 0 ? was : Math.min(now, was));
     }
 
     /** At close: the drops not yet reported go to the spill file, for the next start to replay. */
