@@ -3,6 +3,7 @@ package dev.corekit.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corekit.logging.ErrorInfo;
 import dev.corekit.messaging.internal.ConsumerBuilder;
+import dev.corekit.messaging.internal.DefaultEventPublisher;
 import dev.corekit.messaging.internal.EventCodec;
 import dev.corekit.messaging.internal.PageMessage;
 import java.time.Duration;
@@ -104,8 +105,9 @@ public final class FanOut<J> {
      * {@link PublishException}; starting the same job again then publishes the same page events (workers deduplicate
      * them). A job of size 0 has no page and is complete at once.
      *
-     * @throws IllegalArgumentException when the probe returns a negative size or the job would exceed
-     *     {@link #MAX_PAGES} pages
+     * @throws IllegalArgumentException when the probe returns a negative size, the job would exceed
+     *     {@link #MAX_PAGES} pages, or {@code jobId} does not make valid page event ids ({@code <jobId>/<index>}, 1 to
+     *     128 visible ASCII characters); nothing is recorded then
      */
     public CompletableFuture<JobStatus> start(Messaging messaging, String jobId, J job, LongSupplier probe) {
         Objects.requireNonNull(messaging, "messaging");
@@ -118,12 +120,17 @@ public final class FanOut<J> {
                 throw new IllegalArgumentException(
                         "fan-out '" + name + "' job " + jobId + ": the probe returned a negative size " + total);
             }
-            long pageCount = (total + pageSize - 1) / pageSize;
+            long pageCount = total / pageSize + (total % pageSize == 0 ? 0 : 1); // no overflow near Long.MAX_VALUE
             if (pageCount > MAX_PAGES) {
                 throw new IllegalArgumentException("fan-out '" + name + "' job " + jobId + ": " + total
                         + " items in pages of " + pageSize + " make " + pageCount + " pages, over " + MAX_PAGES);
             }
             int pages = (int) pageCount;
+            String lastPageId = jobId + "/" + Math.max(0, pages - 1);
+            if (!DefaultEventPublisher.isEventId(lastPageId)) {
+                throw new IllegalArgumentException("fan-out '" + name + "' job id '" + jobId + "' makes page event ids"
+                        + " like '" + lastPageId + "': they must be 1 to 128 visible ASCII characters");
+            }
             op.attr("fanout", name).attr("jobId", jobId).attr("total", total).attr("pages", pages);
             ledger.started(jobId, name, total, pages);
             JsonNode parameters = messaging.codec().mapper().valueToTree(job);

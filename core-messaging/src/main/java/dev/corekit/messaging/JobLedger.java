@@ -33,6 +33,7 @@ public interface JobLedger {
      * @param error what failed, for {@link Outcome#FAILED}; null otherwise
      * @return true for exactly one call per job: the one that recorded its last missing page outcome
      * @throws IllegalStateException when the job was never started
+     * @throws IllegalArgumentException when {@code page} is not one of the job's pages ({@code 0} to {@code pages - 1})
      */
     boolean pageFinished(String jobId, int page, Outcome outcome, String error);
 

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.slf4j.event.Level;
 
 /**
  * The entry point of core-messaging: two supervised connections to the broker (one publishes, one consumes, so a
@@ -222,6 +223,7 @@ public final class Messaging implements AutoCloseable {
      * @throws InterruptedException when interrupted
      */
     public boolean awaitHealth(Health wanted, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(wanted, "wanted");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (health() != wanted) {
             long left = deadline - System.nanoTime();
@@ -250,8 +252,14 @@ public final class Messaging implements AutoCloseable {
         for (Consumer<Health> listener : healthListeners) {
             try {
                 listener.accept(now);
-            } catch (RuntimeException e) {
-                // a listener's bug must not stop recovery; the supervisor records its own events
+            } catch (RuntimeException | Error e) {
+                // a listener's bug, even an Error, must not stop recovery or the other listeners
+                recorder.event(
+                        Level.ERROR,
+                        "messaging.health-listener-failed",
+                        "a health listener threw on " + now,
+                        Map.of("health", now.name()),
+                        e);
             }
         }
     }

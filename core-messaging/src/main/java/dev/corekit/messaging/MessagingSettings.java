@@ -343,6 +343,9 @@ public record MessagingSettings(
             if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 return false;
             }
+            if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > 65535)) {
+                return false; // java.net.URI takes any digits as a port
+            }
             new ConnectionFactory().setUri(parsed);
             return true;
         } catch (java.net.URISyntaxException | IllegalArgumentException | java.security.GeneralSecurityException e) {

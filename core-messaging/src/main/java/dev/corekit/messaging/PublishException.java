@@ -26,7 +26,10 @@ public final class PublishException extends RuntimeException implements Classifi
         BUFFER_FULL(true),
         /** The encoded event exceeds {@link MessagingSettings#maxMessageBytes()}. */
         TOO_LARGE(false),
-        /** The payload could not be encoded as JSON. */
+        /**
+         * The payload could not be encoded as JSON (a getter threw, a cycle), or is not an instance of the event
+         * type's payload class (possible only through raw types or unchecked casts).
+         */
         INVALID(false),
         /** The publisher was closed before the message was confirmed. */
         CLOSED(false);

@@ -402,7 +402,7 @@ public final class ConsumerEngine implements EventConsumer, ConnectionSupervisor
                 payload);
         try (Handling.AutoCloseableHandle handling = Handling.enter(event)) {
             registered.handler().handle(event);
-        } catch (Exception | StackOverflowError | AssertionError e) {
+        } catch (Throwable e) { // an Error too (a missing class, a failed static initializer): retried, never leaked
             release(store, key, owner);
             boolean retryable = !(e instanceof ClassifiedError classified) || classified.retryable();
             if (retryable && attempt < spec.maxAttempts()) {
@@ -587,7 +587,8 @@ public final class ConsumerEngine implements EventConsumer, ConnectionSupervisor
         if (message == null) {
             return "";
         }
-        return message.length() <= 1000 ? message : message.substring(0, 1000) + "...";
+        // at most 1,000 characters in all, the ellipsis included (EventHeaders.ERROR_MESSAGE)
+        return message.length() <= 1000 ? message : message.substring(0, 997) + "...";
     }
 
     static int intHeader(Map<String, Object> headers, String name, int fallback) {

@@ -53,6 +53,16 @@ public final class DefaultEventPublisher implements EventPublisher {
             throw new IllegalArgumentException("event id '" + eventId
                     + "' must be 1 to 128 visible ASCII characters (no spaces or control characters)");
         }
+        Class<T> payloadType = type.payloadType();
+        if (!payloadType.isPrimitive() && !payloadType.isInstance(payload)) {
+            // only reachable through raw types or unchecked casts: never publish a body its consumers cannot read
+            return failed(
+                    eventId,
+                    PublishException.Reason.INVALID,
+                    "the payload of " + type.name() + " v" + type.version() + " must be a " + payloadType.getName()
+                            + ", not a " + payload.getClass().getName(),
+                    null);
+        }
         CallContext context = CallContext.current();
         if (context.traceId() == null) {
             context = CallContext.newRequest();
@@ -124,7 +134,8 @@ public final class DefaultEventPublisher implements EventPublisher {
         return CompletableFuture.failedFuture(new PublishException(reason, eventId, text, cause));
     }
 
-    static boolean isEventId(String id) {
+    /** Whether {@code id} is a valid event id: 1 to 128 visible ASCII characters. */
+    public static boolean isEventId(String id) {
         if (id.isEmpty() || id.length() > 128) {
             return false;
         }

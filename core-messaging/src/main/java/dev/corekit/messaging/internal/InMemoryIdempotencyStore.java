@@ -25,12 +25,13 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     public Claim claim(String key, String owner, Duration lease) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(lease, "lease");
         Instant now = clock.instant();
         Claim[] outcome = new Claim[1];
         entries.compute(key, (k, existing) -> {
             if (existing == null || !existing.expiresAt().isAfter(now)) {
                 outcome[0] = Claim.ACQUIRED;
-                return new Entry(false, owner, now.plus(lease), now.plus(lease));
+                return new Entry(false, owner, plus(now, lease), plus(now, lease));
             }
             if (existing.done()) {
                 outcome[0] = Claim.DONE;
@@ -38,7 +39,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             }
             if (existing.owner().equals(owner) || !existing.leaseUntil().isAfter(now)) {
                 outcome[0] = Claim.ACQUIRED;
-                return new Entry(false, owner, now.plus(lease), now.plus(lease));
+                return new Entry(false, owner, plus(now, lease), plus(now, lease));
             }
             outcome[0] = Claim.BUSY;
             return existing;
@@ -54,7 +55,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         entries.computeIfPresent(key, (k, existing) -> {
             if (!existing.done() && existing.owner().equals(owner)) {
                 held[0] = true;
-                return new Entry(true, owner, now, now.plus(retention));
+                return new Entry(true, owner, now, plus(now, retention));
             }
             return existing;
         });
@@ -65,6 +66,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     public void release(String key, String owner) {
         entries.computeIfPresent(
                 key, (k, existing) -> !existing.done() && existing.owner().equals(owner) ? null : existing);
+    }
+
+    /** {@code now + duration}, saturating at {@link Instant#MAX} (a lease or retention of "forever"). */
+    static Instant plus(Instant now, Duration duration) {
+        try {
+            return now.plus(duration);
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            return duration.isNegative() ? Instant.MIN : Instant.MAX;
+        }
     }
 
     private void purgeNow(Instant now) {

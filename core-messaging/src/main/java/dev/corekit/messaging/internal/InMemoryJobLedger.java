@@ -33,6 +33,10 @@ public final class InMemoryJobLedger implements JobLedger {
         if (job == null) {
             throw new IllegalStateException("fan-out job '" + jobId + "' was never started");
         }
+        if (page < 0 || page >= job.pages()) {
+            throw new IllegalArgumentException(
+                    "fan-out job '" + jobId + "' has pages 0 to " + (job.pages() - 1) + ", not page " + page);
+        }
         Map<Integer, Outcome> pages = outcomes.get(jobId);
         if (pages.putIfAbsent(page, outcome) != null) {
             return false;

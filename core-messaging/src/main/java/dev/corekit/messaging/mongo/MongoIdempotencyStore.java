@@ -73,7 +73,7 @@ public final class MongoIdempotencyStore implements IdempotencyStore {
         Objects.requireNonNull(owner, "owner");
         for (int round = 0; round < 3; round++) {
             Instant now = clock.instant();
-            Date leaseUntil = Date.from(now.plus(lease));
+            Date leaseUntil = dateAfter(now, lease);
             try {
                 collection.insertOne(new Document("_id", key)
                         .append("state", IN_PROGRESS)
@@ -124,7 +124,7 @@ public final class MongoIdempotencyStore implements IdempotencyStore {
                                 Updates.combine(
                                         Updates.set("state", DONE),
                                         Updates.set("leaseUntil", Date.from(now)),
-                                        Updates.set("expiresAt", Date.from(now.plus(retention)))))
+                                        Updates.set("expiresAt", dateAfter(now, retention))))
                         .getMatchedCount()
                 == 1;
     }
@@ -138,5 +138,14 @@ public final class MongoIdempotencyStore implements IdempotencyStore {
     @Override
     public String toString() {
         return "MongoIdempotencyStore{" + collection.getNamespace() + "}";
+    }
+
+    /** {@code now + duration} as a BSON date, saturating at the latest date one can hold (a lease of "forever"). */
+    private static Date dateAfter(Instant now, Duration duration) {
+        try {
+            return Date.from(now.plus(duration));
+        } catch (ArithmeticException | java.time.DateTimeException | IllegalArgumentException e) {
+            return new Date(duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE);
+        }
     }
 }

@@ -74,6 +74,9 @@ public final class MongoJobLedger implements JobLedger {
 
     @Override
     public boolean pageFinished(String jobId, int page, Outcome outcome, String error) {
+        if (page < 0) {
+            throw new IllegalArgumentException("fan-out job '" + jobId + "' has no page " + page);
+        }
         String key = Integer.toString(page);
         List<Bson> updates = new ArrayList<>();
         updates.add(Updates.set("outcomes." + key, outcome.name()));
@@ -82,11 +85,17 @@ public final class MongoJobLedger implements JobLedger {
             updates.add(Updates.set("failures." + key, error == null ? "failed" : error));
         }
         var recorded = collection.updateOne(
-                Filters.and(Filters.eq("_id", jobId), Filters.exists("outcomes." + key, false)),
+                Filters.and(
+                        Filters.eq("_id", jobId), Filters.gt("pages", page), Filters.exists("outcomes." + key, false)),
                 Updates.combine(updates));
         if (recorded.getMatchedCount() == 0) {
-            if (collection.find(Filters.eq("_id", jobId)).first() == null) {
+            Document started = collection.find(Filters.eq("_id", jobId)).first();
+            if (started == null) {
                 throw new IllegalStateException("fan-out job '" + jobId + "' was never started");
+            }
+            if (page >= number(started, "pages")) {
+                throw new IllegalArgumentException("fan-out job '" + jobId + "' has pages 0 to "
+                        + (number(started, "pages") - 1) + ", not page " + page);
             }
             return false; // this page already had its outcome
         }
