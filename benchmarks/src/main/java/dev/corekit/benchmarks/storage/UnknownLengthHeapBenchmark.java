@@ -12,9 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -34,8 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The heap held while a stream of unknown length (generated, never in memory as a whole) is uploaded through corekit:
- * it must stay flat whatever the size. A sampler thread reads the heap in use every 2 ms during the upload; the
- * teardown prints the peak as {@code HEAP peak=... MiB}, with the heap in use before the upload and after a GC. The
+ * it must stay flat whatever the size. A sampler thread reads the heap every 2 ms during the upload; the teardown
+ * prints {@code HEAP peak=...} (the most heap in use, uncollected garbage included, so it follows the young
+ * generation's size), {@code peak-live-after-gc=...} (the most heap left in use after a collection during the upload:
+ * what is still referenced) and the heap in use before the upload and after a GC at its end. The
  * fork runs with a 512 MiB heap, half the 1 GiB uploaded, so whole-file buffering could not pass unseen.
  *
  * <p>{@code provider=s3} uploads to S3Mock in the same JVM (its own heap is in the figure too); {@code provider=local}
@@ -51,6 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 public class UnknownLengthHeapBenchmark {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported())
+            .toList();
     private static final long MIB = 1024 * 1024;
 
     @Param({"134217728", "1073741824"})
@@ -63,6 +72,7 @@ public class UnknownLengthHeapBenchmark {
     private Path localRoot;
     private Storage storage;
     private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong peakLive = new AtomicLong();
     private volatile boolean sampling;
     private Thread sampler;
     private long before;
@@ -96,11 +106,13 @@ public class UnknownLengthHeapBenchmark {
         System.gc();
         before = MEMORY.getHeapMemoryUsage().getUsed();
         peak.set(before);
+        peakLive.set(liveAfterGc());
         sampling = true;
         sampler = new Thread(
                 () -> {
                     while (sampling) {
                         peak.accumulateAndGet(MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
+                        peakLive.accumulateAndGet(liveAfterGc(), Math::max);
                         try {
                             Thread.sleep(2);
                         } catch (InterruptedException e) {
@@ -120,13 +132,25 @@ public class UnknownLengthHeapBenchmark {
         System.gc();
         long after = MEMORY.getHeapMemoryUsage().getUsed();
         System.out.printf(
-                "%nHEAP provider=%s size=%d MiB: before=%d MiB peak=%d MiB after-gc=%d MiB max=%d MiB%n",
+                "%nHEAP provider=%s size=%d MiB: before=%d MiB peak=%d MiB peak-live-after-gc=%d MiB after-gc=%d MiB"
+                        + " max=%d MiB%n",
                 provider,
                 size / MIB,
                 before / MIB,
                 peak.get() / MIB,
+                peakLive.get() / MIB,
                 after / MIB,
                 MEMORY.getHeapMemoryUsage().getMax() / MIB);
+    }
+
+    /** The heap left in use after the last collection of each pool: what is still referenced, garbage excluded. */
+    private static long liveAfterGc() {
+        long live = 0;
+        for (MemoryPoolMXBean pool : HEAP_POOLS) {
+            MemoryUsage usage = pool.getCollectionUsage();
+            live += usage == null ? 0 : usage.getUsed();
+        }
+        return live;
     }
 
     @TearDown(Level.Trial)
