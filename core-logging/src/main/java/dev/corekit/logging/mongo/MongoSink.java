@@ -89,8 +89,9 @@ import org.slf4j.event.Level;
  *       unsynced lines. The open file is locked, so sinks sharing the directory never replay each other's open file.
  *   <li>Replay: after a successful write, at start (a previous process's leftovers) and at close (see below), spill
  *       files are written oldest first through the same upsert rules, each deleted only once all of its records are
- *       written. While MongoDB is up the directory is looked at again every few seconds, so that a file another sink
- *       sharing it held open (never replayed while open) is replayed soon after that sink closes.
+ *       written. Which files: after a successful write, those this sink spilled, and a file another sink sharing the
+ *       directory held open when this one last looked (never replayed while open), once that sink has closed it; a
+ *       file another sink starts after this one's last look is replayed at this sink's close or at the next start.
  *   <li>Drops are reported exactly: once writes succeed again, a {@link LogRecord.Kind#DROPS} record with the counts
  *       per level since the last report is written the same way; {@link #stats()} has the running totals.
  *   <li>{@link #flush()} returns once every record queued before it was called is acknowledged by MongoDB (or refused

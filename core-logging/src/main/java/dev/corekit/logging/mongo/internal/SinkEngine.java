@@ -110,8 +110,6 @@ public final class SinkEngine {
     // Writer thread only: the queue is drained and close() lets the writer replay within the drain deadline.
     private boolean finishing;
     private long nextMaintenance;
-    // Writer thread only: when maintain() last listed the spill directory.
-    private long lastDirectoryLook = System.nanoTime();
     private final AtomicLong replayedAtClose = new AtomicLong();
     private final AtomicLong filesReplayedAtClose = new AtomicLong();
     private MongoSink.ShutdownReport report;
@@ -664,12 +662,7 @@ public final class SinkEngine {
             ok = false;
             LOG.debug("cannot create log indexes yet: {}", e.toString());
         }
-        // Besides its own spills, look again now and then: another sink sharing the directory may have closed the file
-        // it held open (never replayed while it was open) or left one since the last look.
-        if (spill.pending()
-                || (state == MongoSink.State.UP
-                        && now - lastDirectoryLook - tuning.maintenanceRetry().toNanos() >= 0)) {
-            lastDirectoryLook = now;
+        if (spill.pending()) {
             ok &= replay();
         }
         ok &= reportDrops(false);
@@ -764,7 +757,12 @@ public final class SinkEngine {
         return closing && (!finishing || pastDrainDeadline());
     }
 
-    /** Replays spill files oldest first; each is deleted once all its records are written. False if MongoDB failed. */
+    /**
+     * Replays spill files oldest first; each is deleted once all its records are written. A file another sink holds
+     * open is skipped and looked at again after the next successful write (and, with nothing written, after
+     * {@link Tuning#maintenanceRetry()}), so that it is replayed soon after that sink closes it. False if MongoDB
+     * failed or a file was skipped.
+     */
     private boolean replay() {
         spill.replayStarting();
         List<Path> files;
@@ -776,6 +774,7 @@ public final class SinkEngine {
             spill.replayIncomplete();
             return false;
         }
+        boolean skipped = false;
         for (Path file : files) {
             if (replayMustStop()) {
                 spill.replayIncomplete(); // the next start replays the rest: replays are idempotent
@@ -783,7 +782,8 @@ public final class SinkEngine {
             }
             try (SpillStore.Claim claim = spill.claim(file)) {
                 if (claim == null) {
-                    continue; // another sink is writing or replaying it
+                    skipped = true; // another sink is writing or replaying it
+                    continue;
                 }
                 List<Document> docs = new ArrayList<>();
                 for (String line : claim.lines()) {
@@ -815,6 +815,10 @@ public final class SinkEngine {
                 spill.replayIncomplete();
                 return false;
             }
+        }
+        if (skipped) {
+            spill.replayIncomplete(); // look again once that sink may have closed it
+            return false;
         }
         return true;
     }
