@@ -246,8 +246,8 @@ public final class KeysetPager<T> {
         }
 
         /**
-         * The order, ascending or descending per field; {@code _id} is added as the last tie-breaker, in the direction of
-         * the last field. Required.
+         * The order, ascending or descending per field; {@code _id} is added as the last tie-breaker, in the direction
+         * of the last field. Required.
          */
         public Builder<T> sort(Bson sort) {
             this.sort = Objects.requireNonNull(sort, "sort");

@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * Settings of core-query, resolved by {@link Config} (builder, then {@code corekit.query.*} system properties,
  * {@code COREKIT_QUERY_*} environment variables, {@code corekit.properties}, defaults). Every default is a public
- * constant and is right for a replica set or a sharded cluster; a service normally sets nothing and the platform sets
- * {@code COREKIT_QUERY_MONGODB_URI} (and {@code COREKIT_QUERY_CURSOR_KEY}) once.
+ * constant and is right for a replica set or a sharded cluster; a value outside the range given below is refused with
+ * an {@link dev.corekit.config.InvalidSettingException} naming it. A service normally sets nothing and the platform
+ * sets {@code COREKIT_QUERY_MONGODB_URI} (and {@code COREKIT_QUERY_CURSOR_KEY}) once.
  *
  * <pre>{@code
  * QuerySettings settings = QuerySettings.custom().slowQueryThreshold(Duration.ofMillis(50)).build();
@@ -20,20 +21,24 @@ import java.util.Optional;
  *
  * @param mongodbUri the MongoDB connection string; its database, when it names one, is {@link QueryClient}'s default
  *     database. Options written in the URI win over the defaults below.
- * @param connectTimeout how long opening a connection may take
+ * @param connectTimeout how long opening a connection may take (100 ms to 5 min)
  * @param serverSelectionTimeout how long an operation waits for a suitable server (a primary for writes) before it
- *     fails; during an election this is the longest a caller blocks
- * @param readTimeout how long a socket read may block; a hung server never holds a thread longer than this
- * @param poolWaitTimeout how long an operation waits for a pooled connection when all are busy
+ *     fails; during an election this is the longest a caller blocks (100 ms to 10 min)
+ * @param readTimeout how long a socket read may block; a hung server never holds a thread longer than this (1 s to
+ *     1 h)
+ * @param poolWaitTimeout how long an operation waits for a pooled connection when all are busy (0 to 10 min; 0
+ *     fails at once)
  * @param writeConcernTimeout how long a {@code majority} write waits for replication before the server reports a
- *     {@code writeConcernError} (the write itself is not undone); {@link Duration#ZERO} waits forever
- * @param slowQueryThreshold a command slower than this gets a slow-query record with its redacted filter shape
+ *     {@code writeConcernError} (the write itself is not undone); {@link Duration#ZERO} waits forever (0 to 10 min)
+ * @param slowQueryThreshold a command slower than this gets a slow-query record with its redacted filter shape (1 ms
+ *     to 10 min)
  * @param maxTrackedCommands in-flight commands the monitor remembers at once; beyond it, the oldest are forgotten and
- *     counted, so a burst, or commands whose completion never arrives, can never exhaust memory
+ *     counted, so a burst, or commands whose completion never arrives, can never exhaust memory (16 to
+ *     1,000,000)
  * @param inFlightExpiry an in-flight command older than this is forgotten (and counted): its completion is not coming.
- *     At least {@code readTimeout}
+ *     At least {@code readTimeout} (1 s to 1 day)
  * @param maxBatchSize the most keys one {@code $in} query of a batch loader carries; more keys are split into
- *     several queries
+ *     several queries (1 to 10,000)
  * @param cursorKey the HMAC key that signs keyset cursor tokens (at least 32 characters); set it the same on every
  *     instance of a service so that a token issued by one instance is accepted by the next. Unset, each process draws a
  *     random key and tokens only work on the instance that issued them
