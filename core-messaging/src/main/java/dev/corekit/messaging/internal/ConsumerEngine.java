@@ -289,7 +289,8 @@ public final class ConsumerEngine implements EventConsumer, ConnectionSupervisor
 
     private void handle(Delivery delivery) {
         Map<String, Object> headers = delivery.properties().getHeaders();
-        int attempt = intHeader(headers, EventHeaders.ATTEMPT, 1);
+        // from 1: a forged or garbled header must not buy a message extra attempts
+        int attempt = Math.max(1, intHeader(headers, EventHeaders.ATTEMPT, 1));
         Envelope<JsonNode> raw;
         Registered<?> registered;
         try {
