@@ -220,11 +220,16 @@ public final class Messaging implements AutoCloseable {
      * Waits until {@link #health()} is {@code wanted} or {@code timeout} passes.
      *
      * @return whether it is
+     * @throws NullPointerException when {@code wanted} or {@code timeout} is null
      * @throws InterruptedException when interrupted
      */
     public boolean awaitHealth(Health wanted, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(wanted, "wanted");
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Objects.requireNonNull(timeout, "timeout");
+        // a timeout beyond ~292 years waits as long as a long of nanoseconds can say, instead of overflowing
+        long wait =
+                timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 2)) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
+        long deadline = System.nanoTime() + wait;
         while (health() != wanted) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {

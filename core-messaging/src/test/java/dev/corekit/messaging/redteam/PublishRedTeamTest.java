@@ -687,5 +687,15 @@ class PublishRedTeamTest {
         assertThat(messaging.health()).isNotEqualTo(Health.UP);
         assertThat(catchThrowable(() -> messaging.awaitHealth(null, Duration.ofSeconds(1))))
                 .isInstanceOfAny(NullPointerException.class, IllegalArgumentException.class);
+        assertThat(catchThrowable(() -> messaging.awaitHealth(Health.UP, null)))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("timeout");
+    }
+
+    @Test
+    void awaitHealthWithATimeoutBeyondNanosecondRangeWaitsInsteadOfOverflowing() throws Exception {
+        Messaging messaging = connect(RedTeamRabbit.settings());
+        assertThat(messaging.awaitHealth(Health.UP, Duration.ofSeconds(Long.MAX_VALUE)))
+                .isTrue();
     }
 }
