@@ -62,18 +62,19 @@ final class DefaultPrivateFiles extends AreaFiles implements PrivateFiles {
             }
             Instant now = storage.clock().instant().truncatedTo(ChronoUnit.SECONDS);
             StorageSettings settings = storage.settings();
-            Instant expiresAt = now.plus(ttl);
+            // cap the duration before adding it to now: a huge ttl (Duration.ofSeconds(Long.MAX_VALUE)) would
+            // overflow Instant.plus instead of being clamped
+            Duration lifetime = ttl;
             SignedUrl.Limit limit = SignedUrl.Limit.REQUESTED;
-            Instant sevenDays = now.plus(StorageSettings.LONGEST_SIGNED_URL_TTL);
-            if (sevenDays.isBefore(expiresAt)) {
-                expiresAt = sevenDays;
+            if (StorageSettings.LONGEST_SIGNED_URL_TTL.compareTo(lifetime) < 0) {
+                lifetime = StorageSettings.LONGEST_SIGNED_URL_TTL;
                 limit = SignedUrl.Limit.SEVEN_DAYS;
             }
-            Instant settingCap = now.plus(settings.signedUrlMaxTtl());
-            if (settingCap.isBefore(expiresAt)) {
-                expiresAt = settingCap;
+            if (settings.signedUrlMaxTtl().compareTo(lifetime) < 0) {
+                lifetime = settings.signedUrlMaxTtl();
                 limit = SignedUrl.Limit.MAX_TTL_SETTING;
             }
+            Instant expiresAt = now.plus(lifetime);
             Optional<Instant> credentialExpiry = store.credentialExpiry();
             if (credentialExpiry.isPresent()) {
                 Instant credentials = credentialExpiry.get().truncatedTo(ChronoUnit.SECONDS);

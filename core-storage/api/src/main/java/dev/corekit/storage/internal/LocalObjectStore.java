@@ -269,9 +269,11 @@ public final class LocalObjectStore implements ObjectStore {
             } catch (NoSuchFileException e) {
                 throw notFound(objectKey);
             }
-            // the version read before opening is the version opened only if it is still there after
+            // what was read before opening describes the file opened only if all of it is still there after: a stat
+            // is several path lookups, so one racing a replace can mix the checksum of one version with the version
+            // id of the next; comparing the whole record (not only the version) rejects such a mixed stat
             Optional<FileInfo> after = stat(objectKey);
-            if (after.isPresent() && after.get().version().equals(before.get().version())) {
+            if (after.isPresent() && after.get().equals(before.get())) {
                 return new ObjectRead(before.get(), in);
             }
             in.close();
