@@ -22,7 +22,7 @@ public interface PrivateFiles extends FileArea {
     /**
      * A URL a client can GET the file with, until it expires (see {@link SignedUrl} for the cap).
      *
-     * @throws IllegalArgumentException for a bad key or a {@code ttl} that is not positive
+     * @throws IllegalArgumentException for a bad key or a {@code ttl} shorter than one second
      * @throws StorageException when the signing credentials have already expired
      */
     SignedUrl signGet(String key, Duration ttl);
@@ -32,7 +32,7 @@ public interface PrivateFiles extends FileArea {
      * {@code crc32c}, and the signature any other content type. {@link SignedUrl#headers()} lists the headers the
      * client must send.
      *
-     * @throws IllegalArgumentException for a bad key, content type or a {@code ttl} that is not positive
+     * @throws IllegalArgumentException for a bad key, content type or a {@code ttl} shorter than one second
      * @throws StorageException when the signing credentials have already expired
      */
     SignedUrl signPut(String key, String contentType, Crc32c crc32c, Duration ttl);

@@ -56,7 +56,7 @@ public record SignedUrl(String method, URI url, Map<String, String> headers, Ins
         return limitedBy != Limit.REQUESTED;
     }
 
-    /** The URL without its query (where the signature is): safe to log. */
+    /** The URL with its query (where the signature is) replaced by {@code ?****}: safe to log. */
     public String redactedUrl() {
         String text = url.toString();
         int query = text.indexOf('?');
