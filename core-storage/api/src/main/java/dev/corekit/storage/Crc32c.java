@@ -20,7 +20,9 @@ import java.util.zip.CRC32C;
  *
  * <p>Instances are immutable values.
  */
-public final class Crc32c {
+public final class Crc32c implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The checksum of no bytes at all. */
     public static final Crc32c EMPTY = new Crc32c(0);
 
