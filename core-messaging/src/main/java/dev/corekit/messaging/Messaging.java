@@ -226,7 +226,7 @@ public final class Messaging implements AutoCloseable {
     public boolean awaitHealth(Health wanted, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(wanted, "wanted");
         Objects.requireNonNull(timeout, "timeout");
-        // a timeout beyond ~292 years waits as long as a long of nanoseconds can say, instead of overflowing
+        // a timeout beyond ~146 years (half a long of nanoseconds) waits that long instead of overflowing
         long wait =
                 timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 2)) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
         long deadline = System.nanoTime() + wait;
