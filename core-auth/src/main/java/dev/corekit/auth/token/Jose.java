@@ -5,7 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -18,7 +17,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The nimbus glue of the token package: algorithm mapping, key checks and verifiers. Never hands-rolls crypto. */
+/** The nimbus glue of the token package: algorithm mapping, key checks and verifiers. Never hand-rolls crypto: HMAC is the JCA's {@code Mac}, every other algorithm nimbus's verifier. */
 final class Jose {
     private Jose() {}
 
@@ -68,7 +67,7 @@ final class Jose {
                                         + algorithm.minKeySize() + " bytes, got " + bytes);
                     }
                 }
-                return new MACVerifier(secret);
+                return new PooledMacVerifier(secret.toByteArray(), algorithms);
             }
             if (jwk instanceof RSAKey rsa) {
                 for (Algorithm algorithm : algorithms) {

@@ -3,10 +3,15 @@ package dev.corekit.auth.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import dev.corekit.auth.AuthSettings;
 import dev.corekit.config.Config;
 import dev.corekit.config.Secret;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
@@ -97,6 +102,56 @@ class TokenVerifierTest {
         assertThat(VerificationKey.of("rsa", strong.getPublic(), Algorithm.RS256, Algorithm.PS256)
                         .algorithms())
                 .containsExactlyInAnyOrder(Algorithm.RS256, Algorithm.PS256);
+    }
+
+    @Test
+    void aHeaderSeenOnAVerifiedTokenNeverSkipsTheSignatureCheckOfTheNext() throws Exception {
+        Secret secret = Secret.of("0123456789abcdef0123456789abcdef");
+        SigningKey key = SigningKey.hmac("k", Algorithm.HS256, secret);
+        TokenVerifier verifier = TokenVerifier.of(KeySet.of(key.verificationKey()), settings, clock);
+        String genuine = TokenIssuer.of(key, settings, clock).accessToken(TokenRequest.of("user", "42"), null);
+        String[] parts = genuine.split("\\.");
+        String otherSubject =
+                Base64URL.encode("{\"sub\":\"43\",\"exp\":4102444800}").toString();
+
+        assertThat(verifier.verify(genuine).subject()).isEqualTo("42"); // its header is now cached
+        assertThatThrownBy(() -> verifier.verify(parts[0] + "." + otherSubject + "." + parts[2]))
+                .isInstanceOfSatisfying(
+                        TokenException.class, e -> assertThat(e.reason()).isEqualTo(TokenException.Reason.INVALID));
+        assertThat(verifier.verify(genuine).subject()).isEqualTo("42");
+    }
+
+    @Test
+    void aFloodOfForgedHeadersNeverCrowdsOutGenuineTokens() throws Exception {
+        SigningKey key = SigningKey.hmac("k", Algorithm.HS256, Secret.of("0123456789abcdef0123456789abcdef"));
+        TokenVerifier verifier = TokenVerifier.of(KeySet.of(key.verificationKey()), settings, clock);
+        String genuine = TokenIssuer.of(key, settings, clock).accessToken(TokenRequest.of("user", "42"), null);
+        String[] parts = genuine.split("\\.");
+
+        for (int i = 0; i < 1_000; i++) {
+            String header = Base64URL.encode("{\"alg\":\"HS256\",\"kid\":\"k\",\"x\":" + i + "}")
+                    .toString();
+            assertThatThrownBy(() -> verifier.verify(header + "." + parts[1] + "." + parts[2]))
+                    .isInstanceOf(TokenException.class);
+        }
+        assertThat(verifier.verify(genuine).subject()).isEqualTo("42");
+    }
+
+    @Test
+    void aSignedPayloadOutsideTheBase64UrlAlphabetIsMalformed() throws Exception {
+        byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+        TokenVerifier verifier = TokenVerifier.of(
+                KeySet.of(VerificationKey.hmac("k", Secret.of("0123456789abcdef0123456789abcdef"))), settings, clock);
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k").build();
+        // '+' and '/' are standard Base64, not Base64URL: the signature covers them, the payload is still not a JWT's
+        String signingInput = header.toBase64URL() + ".eyJzdWIiOiI0MiJ9+/";
+        String signature = new MACSigner(secret)
+                .sign(header, signingInput.getBytes(StandardCharsets.US_ASCII))
+                .toString();
+
+        assertThatThrownBy(() -> verifier.verify(signingInput + "." + signature))
+                .isInstanceOfSatisfying(
+                        TokenException.class, e -> assertThat(e.reason()).isEqualTo(TokenException.Reason.MALFORMED));
     }
 
     @Test
