@@ -276,9 +276,13 @@ public final class Setting<T> {
         return propertyName() + " (" + allowed + ")";
     }
 
-    /** How a value of this setting is shown in messages: secrets masked, durations and enum names as written. */
+    /**
+     * How a value of this setting is shown in messages: secrets masked, a URI setting's user info and query masked
+     * (they are where credentials hide, even in an endpoint that is not declared secret), durations and enum names as
+     * written.
+     */
     public String display(Object value) {
-        if (secret) {
+        if (secret || type == URI.class) {
             return Secret.maskedUri(String.valueOf(value));
         }
         if (value instanceof Duration duration) {

@@ -170,6 +170,22 @@ class ConfigTest {
         }
 
         @Test
+        void aBadUriNeverShowsItsUserInfoOrQueryEvenWhenTheSettingIsNotSecret() {
+            Setting<URI> endpoint = ENDPOINT.require(uri -> uri.getRawQuery() == null, "an endpoint with no query");
+            for (String bad : new String[] {
+                "http://AKIAEXAMPLE:Sup3rS3cret@minio:9000?X-Amz-Signature=abc123", // parses, fails the check
+                "https://user:Sup3rS3cret@gcs host/?access_token=ya29.SECRET" // does not parse
+            }) {
+                assertThatThrownBy(() -> env("COREKIT_TEST_ENDPOINT", bad).get(endpoint))
+                        .isInstanceOf(InvalidSettingException.class)
+                        .hasMessageContaining("****@")
+                        .hasMessageNotContaining("Sup3rS3cret")
+                        .hasMessageNotContaining("abc123")
+                        .hasMessageNotContaining("ya29");
+            }
+        }
+
+        @Test
         void durationOutOfRangeIsRejected() {
             assertThatThrownBy(() -> env("COREKIT_TEST_TIMEOUT", "2h").get(TIMEOUT))
                     .hasMessageContaining("\"2h\"")
