@@ -55,7 +55,10 @@ public interface FileArea {
     /**
      * Reads a whole file into memory and verifies it: for small files.
      *
-     * @throws IntegrityException when the bytes read are not the bytes stored, or the provider stores no checksum
+     * @throws IntegrityException when the bytes read are not the bytes stored
+     * @throws StorageException with {@link StorageException.Reason#INTEGRITY} (not an {@code IntegrityException}: there
+     *     is no stored checksum to name) when the provider stores none for this file, e.g. one written around corekit;
+     *     {@link #open(String, Verification)} reads it with a {@code SKIPPED} verdict instead
      * @throws StorageException with {@link StorageException.Reason#NOT_FOUND} when there is no such file
      */
     byte[] readAllBytes(String key);

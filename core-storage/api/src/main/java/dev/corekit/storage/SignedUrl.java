@@ -19,7 +19,10 @@ import java.util.TreeMap;
  * }</pre>
  *
  * <p>The expiry is the earliest of what the caller asked for, {@code corekit.storage.signed-url-max-ttl}, seven days
- * (SigV4's limit) and the expiry of the credentials that signed it; {@link #limitedBy()} says which one won.
+ * (SigV4's limit) and the expiry of the credentials that signed it; {@link #limitedBy()} says which one won. Providers
+ * sign a lifetime in whole seconds from the signing instant, itself in whole seconds, so a URL may stop working up to
+ * two seconds before the instant asked for (never after a cap): {@code expiresAt} is always the instant the URL itself
+ * carries, and that rounding alone does not make it {@link #clamped()}.
  *
  * <p>{@link #toString()} hides the query, where the signature is: the object can be logged, the URL must not be.
  *
@@ -51,7 +54,10 @@ public record SignedUrl(String method, URI url, Map<String, String> headers, Ins
         headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
     }
 
-    /** Whether the lifetime is shorter than the caller asked for. */
+    /**
+     * Whether a cap (not the caller's request) set the expiry: the lifetime is then shorter than asked for by more than
+     * the whole-second rounding of signing.
+     */
     public boolean clamped() {
         return limitedBy != Limit.REQUESTED;
     }

@@ -31,6 +31,8 @@ public record GcsSettings(String bucket, Optional<String> projectId, Optional<UR
     public static final Setting<URI> HOST = Setting.uri("storage.gcs", "host", null)
             .require(
                     uri -> ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                            // a host and, if any, a numeric port: "http://gcs:port" parses with no host
+                            && uri.getHost() != null
                             && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || "/".equals(uri.getRawPath())),
                     "an http(s) origin with no path, like http://127.0.0.1:4443");
 

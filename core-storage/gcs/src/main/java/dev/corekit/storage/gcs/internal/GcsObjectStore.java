@@ -5,6 +5,7 @@ import com.google.api.gax.paging.Page;
 import com.google.auth.Credentials;
 import com.google.auth.ServiceAccountSigner;
 import com.google.cloud.ReadChannel;
+import com.google.cloud.ServiceOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -85,7 +86,17 @@ public final class GcsObjectStore implements ObjectStore {
         StorageOptions.Builder options = StorageOptions.newBuilder()
                 // signed URLs are timed by the storage's clock, as every other provider's
                 .setClock(new ClockAdapter(context.clock()))
-                .setBlobWriteSessionConfig(BlobWriteSessionConfigs.getDefault().withChunkSize(partSize));
+                .setBlobWriteSessionConfig(BlobWriteSessionConfigs.getDefault().withChunkSize(partSize))
+                // the client's own retries (of a resumable upload's chunks, among others) follow corekit's retry
+                // settings: its defaults retry for up to 50 s, which held startup that long on an unreachable host
+                .setRetrySettings(ServiceOptions.getDefaultRetrySettings().toBuilder()
+                        .setMaxAttempts(context.settings().retryMaxAttempts())
+                        .setInitialRetryDelayDuration(context.settings().retryInitialBackoff())
+                        .setRetryDelayMultiplier(2.0)
+                        .setMaxRetryDelayDuration(context.settings()
+                                .retryInitialBackoff()
+                                .multipliedBy(1L << (context.settings().retryMaxAttempts() - 1)))
+                        .build());
         settings.projectId().ifPresent(options::setProjectId);
         settings.host().ifPresent(uri -> options.setHost(uri.toString()));
         credentials.ifPresent(options::setCredentials);

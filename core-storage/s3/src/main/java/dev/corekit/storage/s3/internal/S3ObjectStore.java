@@ -195,6 +195,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     private FileInfo putSingle(ObjectWrite write, UploadSource.Part part) {
         String key = write.source().key();
+        refuseUndeclaredContent(write, part.crc32c());
         PutObjectRequest.Builder builder = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(write.objectKey())
@@ -259,6 +260,7 @@ public final class S3ObjectStore implements ObjectStore {
                 part = source.readPart(part.buffer(), partSize);
             }
             Crc32c whole = source.checksum();
+            refuseUndeclaredContent(write, whole); // before completing: aborted, the previous version stays
             String expected = fullObject
                     ? whole.toBase64()
                     : Crc32c.of(partChecksums.toByteArray()).toBase64() + "-" + parts.size();
@@ -266,6 +268,22 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (RuntimeException | Error e) {
             abort(objectKey, uploadId);
             throw e;
+        }
+    }
+
+    /**
+     * Fails before anything is committed when the caller declared a checksum the content does not have, so that an
+     * overwrite that fails leaves the previous version in place.
+     */
+    private static void refuseUndeclaredContent(ObjectWrite write, Crc32c actual) {
+        Optional<Crc32c> declared = write.expectedCrc32c();
+        if (declared.isPresent() && !declared.get().equals(actual)) {
+            throw new IntegrityException(
+                    write.source().key(),
+                    declared.get(),
+                    actual,
+                    "the content does not have the declared checksum; nothing was stored",
+                    null);
         }
     }
 
