@@ -21,10 +21,21 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  *         .build();
  * }</pre>
  *
- * <p>Uploads: CRC32C computed by corekit over the bytes sent, in {@code x-amz-checksum-crc32c}; one request up to
- * {@code corekit.storage.part-size-mib}, multipart above with per-part CRC32C and a whole-object checksum of the type
- * {@link S3Settings#multipartChecksum()}. The SDK's own retries are off: corekit retries through Resilience4j, and
- * before sending an upload again it asks S3 whether the first one completed.
+ * <p>Uploads, in memory bounded by one part ({@code corekit.storage.part-size-mib}) whatever the size; corekit
+ * computes the CRC32C of the bytes as it reads them and compares it with the one S3 stored before {@code put} returns:
+ *
+ * <ul>
+ *   <li>up to one part: one request carrying that CRC32C in {@code x-amz-checksum-crc32c};
+ *   <li>a declared length over one part, up to S3's 5 GiB single-request limit, with the {@link S3Settings.Profile#AWS}
+ *       profile: one streamed request whose CRC32C the SDK computes over the same bytes as it sends them (an
+ *       {@code aws-chunked} trailer; a checksum the caller declared is sent up front instead), never buffered;
+ *   <li>otherwise (unknown length, over 5 GiB, or the {@code COMPATIBLE} profile, which rejects trailers): multipart,
+ *       with per-part CRC32C and a whole-object checksum of the type {@link S3Settings#multipartChecksum()}.
+ * </ul>
+ *
+ * <p>The SDK's own retries are off: corekit retries through Resilience4j, and before sending an upload again it asks
+ * S3 whether the first one completed. A streamed request is never sent twice (the caller's stream cannot be read
+ * twice): when it fails, nothing is stored and the caller gets the error.
  */
 public final class S3StorageProvider implements StorageProvider {
     private final S3Settings settings;

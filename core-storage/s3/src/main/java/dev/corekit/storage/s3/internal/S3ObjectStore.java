@@ -16,6 +16,7 @@ import io.github.resilience4j.retry.Retry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -74,6 +76,9 @@ public final class S3ObjectStore implements ObjectStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
 
     private static final int MAX_KEY_BYTES = 1024;
+    /** S3's largest single PUT: a declared length up to this goes in one streamed request. */
+    static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
+
     private static final int DELETE_BATCH = 1000;
     /** Error codes by which S3 and compatible stores say the body is not what its checksum or hash says. */
     private static final Set<String> BAD_BODY_CODES = Set.of(
@@ -186,6 +191,13 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public FileInfo write(ObjectWrite write) {
         UploadSource source = write.source();
+        OptionalLong declared = source.declaredLength();
+        if (declared.isPresent()
+                && declared.getAsLong() > partSize
+                && declared.getAsLong() <= MAX_SINGLE_PUT_BYTES
+                && settings.profile() == S3Settings.Profile.AWS) {
+            return putStreamed(write, declared.getAsLong());
+        }
         UploadSource.Part first = source.readPart(null, partSize);
         if (!source.hasMore()) {
             return putSingle(write, first);
@@ -225,6 +237,118 @@ public final class S3ObjectStore implements ObjectStore {
                             write.contentType()));
             return stored(write, response.checksumCRC32C(), response.eTag(), response.versionId(), part.length());
         });
+    }
+
+    /**
+     * A declared length over one part goes in one request, streamed: memory stays at the SDK's chunk whatever the
+     * size, and S3 checks a CRC32C the SDK computes over the bytes as it sends them (an {@code aws-chunked} trailer),
+     * while corekit checksums the same bytes as they are read, to compare with what S3 stored. A checksum the caller
+     * declared is sent up front instead, so S3 refuses content without it and a previous version stays. Not retried:
+     * the caller's stream cannot be read twice (nothing is stored when the request fails).
+     */
+    private FileInfo putStreamed(ObjectWrite write, long length) {
+        UploadSource source = write.source();
+        String key = source.key();
+        PutObjectRequest.Builder builder = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(write.objectKey())
+                .contentType(write.contentType())
+                .contentLength(length);
+        write.expectedCrc32c()
+                .ifPresentOrElse(
+                        expected -> builder.checksumCRC32C(expected.toBase64()),
+                        () -> builder.checksumAlgorithm(ChecksumAlgorithm.CRC32_C));
+        write.cacheControl().ifPresent(builder::cacheControl);
+        if (write.createOnly()) {
+            builder.ifNoneMatch("*");
+        }
+        boolean[] opened = {false};
+        RequestBody body = RequestBody.fromContentProvider(
+                () -> {
+                    if (opened[0]) {
+                        throw new IllegalStateException("the stream of '" + key + "' cannot be sent twice");
+                    }
+                    opened[0] = true;
+                    return new DeclaredLengthStream(source, length);
+                },
+                length,
+                write.contentType());
+        PutObjectResponse response;
+        try {
+            response = client.putObject(builder.build(), body);
+        } catch (RuntimeException e) {
+            StorageException fromSource = sourceFailure(e);
+            if (fromSource != null) {
+                throw fromSource;
+            }
+            Crc32c read = source.size() == length ? source.checksum() : null;
+            if (read != null) {
+                if (write.expectedCrc32c().isPresent()) {
+                    refuseUndeclaredContent(write, read);
+                }
+                if (isTransient(e)) {
+                    // every byte went out and the answer was lost: the request may have completed
+                    Optional<FileInfo> landed = landedIfKnown(write.objectKey(), read.toBase64(), length);
+                    if (landed.isPresent()) {
+                        return landed.get();
+                    }
+                }
+            }
+            throw translate(e, key, read, true);
+        }
+        return stored(write, response.checksumCRC32C(), response.eTag(), response.versionId(), length);
+    }
+
+    private Optional<FileInfo> landedIfKnown(String objectKey, String checksum, long size) {
+        try {
+            return landed(objectKey, checksum, size);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // unknown: the caller gets the original error
+        }
+    }
+
+    /** The source's own failure (a failing or overlong stream), however the SDK wrapped it. */
+    private static StorageException sourceFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StorageException storage
+                    && storage.reason() == StorageException.Reason.SOURCE_FAILED) {
+                return storage;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The caller's stream as the SDK reads it, through the upload source (which checksums every byte and enforces the
+     * declared length). At the declared length it looks one byte ahead, so that a longer stream fails before the
+     * request completes, not after the object was stored.
+     */
+    private static final class DeclaredLengthStream extends InputStream {
+        private final UploadSource source;
+        private final long length;
+
+        DeclaredLengthStream(UploadSource source, long length) {
+            this.source = source;
+            this.length = length;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) {
+            if (count == 0) {
+                return 0;
+            }
+            int n = source.read(buffer, offset, (int) Math.min(count, Math.max(1, length - source.size())));
+            if (source.size() >= length) {
+                source.hasMore(); // throws SOURCE_FAILED when the stream holds more than declared
+            }
+            return n == 0 ? -1 : n;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
     }
 
     private FileInfo putMultipart(ObjectWrite write, UploadSource.Part first) {

@@ -240,6 +240,48 @@ class S3UploadRedTeamTest extends AbstractS3RedTeamTest {
         assertNothingRemains(key);
     }
 
+    @ParameterizedTest(name = "byte flipped in transit, {0} bytes declared (one streamed request)")
+    @ValueSource(longs = {PART + 1, 2L * PART + 7})
+    void aByteFlippedInTransitOfAStreamedPutFailsWithIntegrityAndNothingRemains(long size) {
+        String key = dir + "flip-declared-" + size;
+        faulty.flipNextRequestBody(FaultyHttpProxy.PUTS);
+        Throwable e = catchThrowable(() -> storage.privateFiles()
+                .put(key, TestContent.stream(5, size), PutOptions.ofDefaults().withLength(size)));
+        assertThat(faulty.faultPending()).as("the fault hit").isFalse();
+        assertThat(e).isInstanceOf(IntegrityException.class);
+        assertThat(((IntegrityException) e).key()).contains(key);
+        assertNothingRemains(key);
+    }
+
+    @Test
+    void aStreamedPutWithAWrongDeclaredChecksumIsRefusedAndThePreviousVersionStays() throws Exception {
+        String key = dir + "declared-wrong";
+        StoredFile first = storage.privateFiles().put(key, TestContent.stream(7, 1000), PutOptions.ofDefaults());
+        long size = PART + 1;
+        Throwable e = catchThrowable(() -> storage.privateFiles()
+                .put(
+                        key,
+                        TestContent.stream(8, size),
+                        PutOptions.custom()
+                                .length(size)
+                                .expectedCrc32c(Crc32c.of(1))
+                                .build()));
+        assertThat(e).isInstanceOf(IntegrityException.class);
+        assertThat(((IntegrityException) e).expected()).isEqualTo(Crc32c.of(1));
+        assertStoredExactly(key, 7, 1000, first);
+    }
+
+    @Test
+    void aLostResponseToAStreamedPutIsRecoveredWithoutSendingItAgain() throws Exception {
+        String key = dir + "lost-declared";
+        long size = PART + 1;
+        faulty.dropNextResponse(FaultyHttpProxy.PUTS);
+        StoredFile stored = storage.privateFiles()
+                .put(key, TestContent.stream(9, size), PutOptions.ofDefaults().withLength(size));
+        assertThat(faulty.faultPending()).isFalse();
+        assertStoredExactly(key, 9, size, stored);
+    }
+
     @Test
     void aByteFlippedInTheLastPartFailsWithIntegrityAndNothingRemains() {
         String key = dir + "flip-last";
