@@ -42,9 +42,13 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       in an aws-chunked trailer);
  *   <li>{@code rawMultipart}: the SDK's multipart upload in parts of the same size as corekit's, CRC32C per part (the
  *       protocol corekit uses for anything over one part);
- *   <li>{@code corekitPut}: {@code privateFiles().put} with the length declared, the default part size (8 MiB):
- *       multipart with a full-object CRC32C, each part's CRC32C precomputed and sent in its header, the stored
- *       checksum compared before it returns;
+ *   <li>{@code corekitPut}: {@code privateFiles().put} with the length declared and the default part size (8 MiB):
+ *       one streamed {@code PutObject} whose CRC32C the SDK sends in a trailer, like {@code rawPut}, while corekit
+ *       checksums the bytes as they are read and compares with the stored checksum before it returns; memory stays
+ *       at one chunk;
+ *   <li>{@code corekitMultipart}: the same stream with its length not declared: multipart in 8 MiB parts with a
+ *       full-object CRC32C, each part's CRC32C precomputed and sent in its header (compare with
+ *       {@code rawMultipart});
  *   <li>{@code corekitSinglePut}: the same with a part size over the file, so corekit sends one {@code PutObject}
  *       like {@code rawPut} (it then holds the file in memory: not a setting for 100 MiB files, a like-for-like
  *       comparison of the protocol).
@@ -155,6 +159,13 @@ public class S3PutBenchmark {
     @Benchmark
     public Crc32c corekitPut() {
         return put(corekit, "corekit-put.bin");
+    }
+
+    @Benchmark
+    public Crc32c corekitMultipart() {
+        return corekit.privateFiles()
+                .put("corekit-multipart.bin", new ByteArrayInputStream(data), PutOptions.of("application/octet-stream"))
+                .crc32c();
     }
 
     @Benchmark
