@@ -283,9 +283,7 @@ public final class S3ObjectStore implements ObjectStore {
             }
             Crc32c read = source.size() == length ? source.checksum() : null;
             if (read != null) {
-                if (write.expectedCrc32c().isPresent()) {
-                    refuseUndeclaredContent(write, read);
-                }
+                refuseUndeclaredContent(write, read);
                 if (isTransient(e)) {
                     // every byte went out and the answer was lost: the request may have completed
                     Optional<FileInfo> landed = landedIfKnown(write.objectKey(), read.toBase64(), length);
